@@ -1,0 +1,274 @@
+"""Everything a reply needs, per locale and channel, built once from content and catalogs."""
+
+import functools
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
+
+from .catalogs import Catalog, catalog_paths, load_catalog
+from .content import Content, ContentError, Message, Problem, load_content
+from .normalize import normalize
+from .paging import CHANNELS, Budget, paginate
+from .segments import gsm_friendly
+
+SOURCE_LOCALE = "en"
+log = logging.getLogger(__name__)
+
+
+def compact(text: str) -> str:
+    """The form a keyword is matched in: normalized, spaces removed."""
+    return normalize(text).replace(" ", "")
+
+
+def split_words(text: str) -> list[str]:
+    return [word.strip() for word in text.split(",") if word.strip()]
+
+
+@dataclass(frozen=True)
+class TopicPages:
+    locale: str  # the locale the pages are really in, after fallback
+    keyword: str
+    pages: tuple[str, ...]
+
+
+class Library:
+    """An immutable snapshot: lookups at request time are dictionary reads."""
+
+    def __init__(self, content: Content, catalogs: dict[str, Catalog], default_locale: str, contact: str = ""):
+        self.content = content
+        self.catalogs = catalogs
+        self.locales = (SOURCE_LOCALE, *sorted(loc for loc in catalogs if loc != SOURCE_LOCALE))
+        self.default_locale = default_locale if default_locale in self.locales else SOURCE_LOCALE
+        self.contact = contact
+        self.topic_words: dict[str, dict[str, str]] = {}  # word -> {locale: topic}
+        self.menu_words: dict[str, set[str]] = {}
+        self.help_words: dict[str, set[str]] = {}
+        self.language_words: dict[str, str] = {}
+        self.crisis_phrases: dict[str, str] = {}  # normalized phrase -> locale
+        for locale in self.locales:
+            self._index_words(locale)
+        self.pages = {
+            (topic, locale, channel): self._paginate(topic, locale, channel)
+            for topic in content.topics for locale in self.locales for channel in CHANNELS
+        }
+        self._crisis = _phrase_pattern(self.crisis_phrases)
+        self.menus = {locale: self._menu(locale) for locale in self.locales}
+        self.helps = {locale: self._help(locale) for locale in self.locales}
+
+    # -- translation lookups -------------------------------------------------
+
+    def text(self, locale: str, message: Message) -> str | None:
+        """The finished translation of ``message``, or None."""
+        if locale == SOURCE_LOCALE:
+            return message.id
+        return self.catalogs[locale].get(message.context, message.id)
+
+    def chain(self, locale: str) -> list[str]:
+        """``es_MX`` -> ``es`` -> default -> English, keeping only shipped locales."""
+        steps = [locale, locale.split("_")[0], self.default_locale, SOURCE_LOCALE]
+        return [step for n, step in enumerate(steps) if step in self.locales and step not in steps[:n]]
+
+    def resolve(self, locale: str, messages: list[Message]) -> str:
+        """The first locale in the chain that has every one of ``messages``."""
+        for step in self.chain(locale):
+            if all(self.text(step, m) is not None for m in messages):
+                return step
+        return SOURCE_LOCALE
+
+    def status(self, topic: str, locale: str) -> str:
+        """complete, stale (some entries missing while others exist) or missing."""
+        messages = self._topic_messages(topic)
+        found = [self.text(locale, m) is not None for m in messages]
+        if all(found):
+            return "complete"
+        return "stale" if any(found) else "missing"
+
+    def words(self, locale: str, message: Message) -> list[str]:
+        return split_words(self.text(locale, message) or "")
+
+    # -- what replies read ---------------------------------------------------
+
+    def topic_pages(self, topic: str, locale: str, channel: str) -> TopicPages:
+        return self.pages[(topic, locale, channel)]
+
+    def message(self, name: str, locale: str, **fields) -> str:
+        """A message from messages.yaml in ``locale`` or its fallback, filled in."""
+        message = self.content.messages[name]
+        found = self.text(self.resolve(locale, [message]), message)
+        return gsm_friendly(found.format(**fields))
+
+    def crisis(self, locale: str, country: str | None) -> str:
+        resources = self.content.crisis
+        message = resources.get((country or "").upper()) or resources["default"]
+        return gsm_friendly(self.text(self.resolve(locale, [message]), message))
+
+    def crisis_locale(self, text: str) -> str | None:
+        """The locale of the first crisis phrase in normalized ``text``, if any."""
+        found = self._crisis.search(text)
+        return self.crisis_phrases[found.group(1) or found.group(2)] if found else None
+
+    def country_languages(self, country: str | None) -> tuple[str, ...]:
+        return official_languages(country) if country else ()
+
+    # -- building ------------------------------------------------------------
+
+    def _topic_messages(self, topic: str) -> list[Message]:
+        spec = self.content.topics[topic]
+        return [*spec.paragraphs, spec.keywords, self.content.messages["more"], self.content.messages["past_end"]]
+
+    def _index_words(self, locale: str) -> None:
+        content = self.content
+        for name, topic in content.topics.items():
+            words = self.words(locale, topic.keywords)
+            if locale == SOURCE_LOCALE:
+                words += topic.aliases
+            for word in words:
+                self.topic_words.setdefault(compact(word), {})[locale] = name
+        for word in self.words(locale, content.words["menu"]):
+            self.menu_words.setdefault(compact(word), set()).add(locale)
+        for word in self.words(locale, content.words["help"]):
+            self.help_words.setdefault(compact(word), set()).add(locale)
+        for word in [*self.words(locale, content.words["language"]), *_locale_names(locale), locale]:
+            self.language_words.setdefault(compact(word), locale)
+        for phrase in self.words(locale, content.crisis_phrases):
+            self.crisis_phrases.setdefault(normalize(phrase), locale)
+
+    def _paginate(self, topic: str, locale: str, channel: str) -> TopicPages:
+        spec = self.content.topics[topic]
+        effective = self.resolve(locale, self._topic_messages(topic))
+        keyword = self.words(effective, spec.keywords)[0]
+        more = self.content.messages["more"]
+        hint_template = self.text(effective, more)
+        paragraphs = [self.text(effective, m) for m in spec.paragraphs]
+        pages = paginate(paragraphs, Budget(channel), lambda page: hint_template.format(keyword=keyword, page=page))
+        return TopicPages(effective, keyword, pages)
+
+    def _menu(self, locale: str) -> tuple[str, str]:
+        content = self.content
+        needed = [content.messages["menu"], content.messages["menu_topic"]]
+        needed += [m for t in content.topics.values() for m in (t.keywords, t.title)]
+        effective = self.resolve(locale, needed)
+        line = self.text(effective, content.messages["menu_topic"])
+        topics = "\n".join(
+            line.format(keyword=self.words(effective, t.keywords)[0], title=self.text(effective, t.title))
+            for t in content.topics.values()
+        )
+        languages = " ".join(loc.upper() for loc in self.locales if loc != effective)
+        menu = self.text(effective, content.messages["menu"]).format(topics=topics, languages=languages)
+        return effective, gsm_friendly(menu)
+
+    def _help(self, locale: str) -> tuple[str, str]:
+        messages = [self.content.messages["help"]]
+        if self.contact:
+            messages.append(self.content.messages["contact"])
+        effective = self.resolve(locale, messages)
+        parts = [self.text(effective, messages[0])]
+        if self.contact:
+            parts.append(self.text(effective, messages[1]).format(contact=self.contact))
+        return effective, gsm_friendly("\n".join(parts))
+
+
+@functools.lru_cache(maxsize=512)
+def official_languages(country: str) -> tuple[str, ...]:
+    """Languages of ``country``, official and de facto, most spoken first (CLDR)."""
+    return tuple(get_official_languages(country.upper(), de_facto=True))
+
+
+def _phrase_pattern(phrases: dict[str, str]) -> re.Pattern:
+    """One regex for every phrase: whole words, or anywhere for unspaced scripts."""
+    spaced = sorted((p for p in phrases if p.isascii() or " " in p or _latin(p)), key=len, reverse=True)
+    unspaced = sorted((p for p in phrases if p not in spaced), key=len, reverse=True)
+    parts = []
+    parts.append("(?<!\\S)(" + "|".join(map(re.escape, spaced)) + ")(?!\\S)" if spaced else "(?!x)x()")
+    parts.append("(" + "|".join(map(re.escape, unspaced)) + ")" if unspaced else "(?!x)x()")
+    return re.compile("|".join(parts))
+
+
+def _latin(text: str) -> bool:
+    return all(c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in text)
+
+
+def _locale_names(locale: str) -> list[str]:
+    """The language's own name and its English name, from CLDR."""
+    try:
+        parsed = Locale.parse(locale)
+    except (ValueError, UnknownLocaleError):
+        return []
+    return [name for name in (parsed.get_display_name(locale), parsed.get_language_name("en")) if name]
+
+
+def build_library(content_dir: Path, translations_dir: Path, default_locale: str, contact: str = "") -> Library:
+    """Load content and every catalog; raise ContentError naming each problem."""
+    content = load_content(content_dir)
+    catalogs, problems = {}, []
+    for locale, po_path in catalog_paths(translations_dir).items():
+        try:
+            catalogs[locale] = load_catalog(locale, po_path)
+        except Exception as error:  # a broken catalog must name itself, whatever broke
+            problems.append(Problem(str(po_path), getattr(error, "lineno", 1) or 1, f"cannot load catalog: {error}"))
+    if problems:
+        raise ContentError(problems)
+    try:
+        return Library(content, catalogs, default_locale, contact)
+    except (KeyError, ValueError, IndexError) as error:
+        # A translation whose {placeholders} differ from the English.
+        where = str(translations_dir)
+        raise ContentError([Problem(where, 1, f"a translation has a broken {{placeholder}}: {error!r}")]) from None
+
+
+class LiveLibrary:
+    """The current Library, rebuilt when content or catalogs change on disk.
+
+    Each process checks file times at most once per ``interval`` seconds; a
+    broken edit is logged with its file and line and the last good Library
+    keeps serving.
+    """
+
+    def __init__(self, content_dir: Path, translations_dir: Path, default_locale: str,
+                 contact: str = "", interval: float = 1.0):
+        self._args = (content_dir, translations_dir, default_locale, contact)
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._checked = time.monotonic()
+        self._stamp = self._fingerprint()
+        self._library = build_library(*self._args)
+        self.reload_errors = 0
+
+    def current(self) -> Library:
+        if time.monotonic() - self._checked >= self._interval and self._lock.acquire(blocking=False):
+            try:
+                self._refresh()
+            finally:
+                self._lock.release()
+        return self._library
+
+    def _refresh(self) -> None:
+        self._checked = time.monotonic()
+        stamp = self._fingerprint()
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        try:
+            self._library = build_library(*self._args)
+            log.info("content reloaded")
+        except ContentError as error:
+            self.reload_errors += 1
+            log.error("content edit not applied, still serving the last good version:\n%s", error)
+
+    def _fingerprint(self) -> tuple:
+        content_dir, translations_dir = self._args[:2]
+        files = [*content_dir.glob("*.yaml"), *translations_dir.glob("*/LC_MESSAGES/*.po")]
+        stamps = []
+        for path in sorted(files):
+            try:
+                stat = path.stat()
+                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+            except FileNotFoundError:
+                continue
+        return tuple(stamps)

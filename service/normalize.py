@@ -1,0 +1,59 @@
+"""Fold what people type into one comparable form."""
+
+import re
+import unicodedata
+
+# Latin letters whose accents are dropped: "médico" matches "MEDICO",
+# "tiếng việt" matches "TIENG VIET". Marks on other scripts (Devanagari vowel
+# signs, Korean jamo) carry meaning and are kept.
+_LATIN_BASES = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]")
+_ARABIC_OPTIONAL = dict.fromkeys(
+    [*range(0x064B, 0x0660), 0x0670, 0x0640]  # harakat, superscript alef, tatweel
+)
+_LETTER_FOLDS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe"})
+_ASCII_PUNCT = str.maketrans(
+    {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"}
+    | {c: " " for c in "\t\n\r\x0b\x0c"}
+    | {chr(c): " " for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c"}
+    | {"\x7f": " "}
+)
+_DIGIT_EDGE = re.compile(r"(?<=\D)(?=\d)|(?<=\d)(?=\D)")
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` case-folded, accent-free, punctuation-free, single-spaced.
+
+    Digits are split from letters ("meds2" -> "meds 2") so page numbers can be
+    typed without a space, as people do in scripts without spaces.
+    """
+    if text.isascii():
+        folded = text.lower().translate(_ASCII_PUNCT)
+    else:
+        folded = _fold(text)
+    if any(c.isdigit() for c in folded):
+        folded = _DIGIT_EDGE.sub(" ", folded)
+    return " ".join(folded.split())
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_FOLDS)
+    out = []
+    base_is_latin = False
+    for char in unicodedata.normalize("NFD", text):
+        category = unicodedata.category(char)
+        if category[0] == "M":
+            if base_is_latin or ord(char) in _ARABIC_OPTIONAL:
+                continue
+            out.append(char)
+        elif category[0] in "PSCZ":
+            if ord(char) in _ARABIC_OPTIONAL:
+                continue
+            out.append(" ")
+            base_is_latin = False
+        elif category == "Nd":
+            out.append(str(unicodedata.decimal(char)))
+            base_is_latin = False
+        else:
+            out.append(char)
+            base_is_latin = bool(_LATIN_BASES.match(char))
+    return unicodedata.normalize("NFC", "".join(out))

@@ -1,0 +1,123 @@
+"""The core: one inbound text in, one reply out. No Flask, no database."""
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+from .library import Library, compact
+from .normalize import normalize
+from .paging import SMS, WHATSAPP
+
+MAX_BODY = 1600
+MAX_PAGE_DIGITS = 6
+
+# Carrier keywords (CTIA, Twilio): only ever the whole message, never fuzzy.
+STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"})
+START_WORDS = frozenset({"start", "yes", "unstop"})
+
+# Count labels for replies that are not topics.
+CRISIS, STOP, START, HELP, MENU, UNKNOWN = "crisis", "stop", "start", "help", "menu", "unknown"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to send (None: send nothing) and what to count."""
+
+    text: str | None
+    topic: str
+    locale: str
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Sender:
+    """What a request says about where it comes from; nothing here is stored."""
+
+    channel: str = SMS
+    country: str | None = None
+
+    @classmethod
+    def from_twilio(cls, sender: str, from_country: str | None = None) -> "Sender":
+        """Read channel and country from Twilio's ``From`` and ``FromCountry``."""
+        channel = WHATSAPP if sender.startswith("whatsapp:") else SMS
+        country = (from_country or "").strip().upper() or _country_of(sender.removeprefix("whatsapp:"))
+        return cls(channel, country if country and len(country) == 2 and country.isalpha() else None)
+
+
+def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
+    """Reply to one message, as the webhook, the simulator and ``textline text`` do."""
+    text = normalize(body[:MAX_BODY])
+    crisis_locale = library.crisis_locale(text)
+    if crisis_locale:
+        return Reply(library.crisis(crisis_locale, sender.country), CRISIS, crisis_locale)
+    if text in STOP_WORDS or text in START_WORDS:
+        label = STOP if text in STOP_WORDS else START
+        if opted_out_by_twilio:  # Advanced Opt-Out already confirmed it
+            return Reply(None, label, library.default_locale)
+        return Reply(library.message(label, library.default_locale), label, library.default_locale)
+
+    words, page, language = _peel(library, text.split())
+    key = "".join(words)
+    if not key and language:  # "ESPAÑOL", "ES": the menu in that language
+        return _menu(library, language, MENU)
+    if key in library.help_words:
+        locale = language or _pick(library, library.help_words[key], sender)
+        effective, help_text = library.helps[locale]
+        return Reply(help_text, HELP, effective)
+    if key in library.menu_words:
+        return _menu(library, language or _pick(library, library.menu_words[key], sender), MENU)
+    owners = library.topic_words.get(key)
+    if owners:
+        locale = language or _pick(library, set(owners), sender)
+        topic = owners.get(locale) or next(iter(owners.values()))
+        return _topic(library, topic, locale, sender.channel, page)
+    return _menu(library, language or library.default_locale, UNKNOWN)
+
+
+def _topic(library: Library, topic: str, locale: str, channel: str, page: int | None) -> Reply:
+    pages = library.topic_pages(topic, locale, channel)
+    number = max(page or 1, 1)
+    if number > len(pages.pages):
+        text = library.message("past_end", pages.locale, keyword=pages.keyword, count=len(pages.pages))
+        return Reply(text, topic, pages.locale, number)
+    return Reply(pages.pages[number - 1], topic, pages.locale, number)
+
+
+def _menu(library: Library, locale: str, label: str) -> Reply:
+    effective, menu = library.menus[locale]
+    return Reply(menu, label, effective)
+
+
+def _peel(library: Library, words: list[str]) -> tuple[list[str], int | None, str | None]:
+    """Take a trailing page number and language code off ``MEDS 2 ES`` in any order."""
+    page = language = None
+    while words:
+        last = words[-1]
+        if page is None and last.isdigit() and len(words) > 1:
+            page = int(last) if len(last) <= MAX_PAGE_DIGITS else 10**MAX_PAGE_DIGITS
+        elif language is None and compact(last) in library.language_words and (len(words) > 1 or page is None):
+            language = library.language_words[compact(last)]
+        else:
+            break
+        words = words[:-1]
+    return words, page, language
+
+
+def _pick(library: Library, candidates: set[str], sender: Sender) -> str:
+    """One locale from several that share a word: sender's country, then default."""
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    for language in library.country_languages(sender.country):
+        for locale in sorted(candidates):
+            if locale == language or locale.split("_")[0] == language:
+                return locale
+    if library.default_locale in candidates:
+        return library.default_locale
+    return sorted(candidates)[0]
+
+
+def _country_of(number: str) -> str | None:
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
+    except phonenumbers.NumberParseException:
+        return None
