@@ -1,6 +1,6 @@
 """Read the English source texts in ``content/``, keeping file and line of each."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -38,15 +38,25 @@ class Content:
     messages: dict[str, Message]
     words: dict[str, Message]
     crisis_phrases: Message
-    crisis: dict[str, Message]  # country code or "default" -> resource text
-    crisis_sources: dict[str, str] = field(default_factory=dict)
+    crisis_messages: dict[str, Message]
+    crisis_lines: dict[str, "CrisisLine"]  # country code -> line
 
     def all_messages(self) -> list[Message]:
         found = [*self.messages.values(), *self.words.values(), self.crisis_phrases]
-        found += self.crisis.values()
+        found += self.crisis_messages.values()
         for topic in self.topics.values():
             found += [topic.keywords, topic.title, *topic.paragraphs]
         return found
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    country: str
+    number: str
+    how: str  # a crisis message name: call_or_text or call
+    emergency: str
+    extra: str | None  # a crisis message name, or None
+    source: str
 
 
 @dataclass(frozen=True)
@@ -84,7 +94,7 @@ def load_content(directory: Path) -> Content:
         raise ContentError(problems)
 
     order, messages, words = parsed.pop(MESSAGES_FILE)
-    phrases, crisis, sources = parsed.pop(CRISIS_FILE)
+    phrases, crisis_messages, crisis_lines = parsed.pop(CRISIS_FILE)
     found = {topic.name: topic for topic in parsed.values()}
     topics = {}
     for name in order:
@@ -97,7 +107,7 @@ def load_content(directory: Path) -> Content:
     problems += _keyword_clashes(topics)
     if problems:
         raise ContentError(problems)
-    return Content(topics, messages, words, phrases, crisis, sources)
+    return Content(topics, messages, words, phrases, crisis_messages, crisis_lines)
 
 
 def parse_file(path: str, text: str):
@@ -119,8 +129,8 @@ def messages_in_file(path: str, text: str) -> list[Message]:
     if Path(path).name == MESSAGES_FILE:
         _, messages, words = parsed
         return [*messages.values(), *words.values()]
-    phrases, crisis, _ = parsed
-    return [phrases, *crisis.values()]
+    phrases, crisis_messages, _ = parsed
+    return [phrases, *crisis_messages.values()]
 
 
 def page_budget_note() -> str:
@@ -174,21 +184,24 @@ def _parse_messages(path, root):
 
 
 def _parse_crisis(path, root):
-    fields = _mapping(path, root, required=("phrases", "resources"))
+    fields = _mapping(path, root, required=("phrases", "messages", "resources"))
     phrases = _note(path, fields["phrases"], "crisis phrases")
-    resources, sources = {}, {}
+    messages = _notes(path, fields["messages"], context="crisis {}")
+    for name in ("call_or_text", "call", "emergency", "default"):
+        if name not in messages:
+            raise ContentError([Problem(path, _line(fields["messages"]), f"crisis message {name!r} is missing")])
+    lines = {}
     for key, node in _pairs(path, fields["resources"]):
-        entry = _mapping(path, node, required=("text", "source"))
-        country = key.upper() if key != "default" else key
-        resources[country] = Message(
-            f"crisis {country}", _scalar(path, entry["text"]), path, _line(entry["text"]),
-            f"Crisis resource for {country}, sent before anything else when a message signals "
-            "danger. Keep every number exactly as it is. Keep it within one SMS page.",
-        )
-        sources[country] = _scalar(path, entry["source"])
-    if "default" not in resources:
-        raise ContentError([Problem(path, _line(fields["resources"]), "resources need a 'default' entry")])
-    return phrases, resources, sources
+        entry = _mapping(path, node, required=("number", "how", "emergency", "source"), optional=("extra",))
+        values = {name: _scalar(path, value) for name, value in entry.items()}
+        for name in ("how", "extra"):
+            if name in values and values[name] not in messages:
+                raise ContentError([Problem(path, _line(entry[name]), f"{name}: no crisis message named {values[name]!r}")])
+        if len(key) != 2 or not key.isalpha():
+            raise ContentError([Problem(path, _line(node), f"{key!r} is not a two-letter country code")])
+        lines[key.upper()] = CrisisLine(key.upper(), values["number"], values["how"], values["emergency"],
+                                        values.get("extra"), values["source"])
+    return phrases, messages, lines
 
 
 def _notes(path, node, context):

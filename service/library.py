@@ -104,9 +104,19 @@ class Library:
         return gsm_friendly(found.format(**fields))
 
     def crisis(self, locale: str, country: str | None) -> str:
-        resources = self.content.crisis
-        message = resources.get((country or "").upper()) or resources["default"]
-        return gsm_friendly(self.text(self.resolve(locale, [message]), message))
+        """Crisis resources for ``country`` in ``locale``, the line first."""
+        messages = self.content.crisis_messages
+        line = self.content.crisis_lines.get((country or "").upper())
+        if line is None:
+            needed = [messages["default"]]
+        else:
+            needed = [messages[line.how], messages["emergency"], *([messages[line.extra]] if line.extra else [])]
+        effective = self.resolve(locale, needed)
+        parts = [self.text(effective, m) for m in needed]
+        if line is not None:
+            parts[0] = parts[0].format(number=line.number)
+            parts[1] = parts[1].format(emergency=line.emergency)
+        return gsm_friendly(" ".join(parts))
 
     def crisis_locale(self, text: str) -> str | None:
         """The locale of the first crisis phrase in normalized ``text``, if any."""
@@ -200,7 +210,7 @@ def _locale_names(locale: str) -> list[str]:
         parsed = Locale.parse(locale)
     except (ValueError, UnknownLocaleError):
         return []
-    return [name for name in (parsed.get_display_name(locale), parsed.get_language_name("en")) if name]
+    return [name for name in (parsed.get_language_name(locale), parsed.get_language_name("en")) if name]
 
 
 def build_library(content_dir: Path, translations_dir: Path, default_locale: str, contact: str = "") -> Library:
