@@ -69,6 +69,8 @@ def _fill(pieces: list, start: int, end: int, budget: Budget, footer: str) -> in
     page = pieces[start:end]
 
     def fits(head: str) -> bool:
+        if head.count("(") != head.count(")"):  # never leave a parenthesis open
+            return False
         return budget.fits(_join([*page, (paragraph, head)]) + footer)
 
     clauses = [m.end() for m in _CLAUSE_END.finditer(sentence)]

@@ -117,7 +117,10 @@ def _pick(library: Library, candidates: set[str], sender: Sender) -> str:
 
 
 def _country_of(number: str) -> str | None:
+    """The country of an E.164 number, or of its calling code when the number is unknown."""
     try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
+        parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return None
+    region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(parsed.country_code)
+    return None if region in (None, "ZZ", "001") else region

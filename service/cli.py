@@ -1,0 +1,121 @@
+"""The ``textline`` command: try a text, read the counts, inspect content."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from .counting import usage_rows
+from .db import create_tables
+from .paging import CHANNELS, SMS, WHATSAPP
+from .replies import Sender, answer
+from .reports import efficiency, page_table
+from .segments import segment
+from .state import textline
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(text_command)
+    app.cli.add_command(stats_command)
+    app.cli.add_command(content)
+    app.cli.add_command(db)
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main():
+    """textline: a multilingual SMS information line."""
+
+
+@click.command("text")
+@click.argument("body")
+@click.option("--from", "sender", default="+15555550100", show_default=True, help="The sender's number.")
+@click.option("--country", default=None, help="Twilio's FromCountry, e.g. MX.")
+@click.option("--channel", type=click.Choice(CHANNELS), default=SMS, show_default=True)
+@with_appcontext
+def text_command(body, sender, country, channel):
+    """Print the reply to BODY as a phone would get it (not counted)."""
+    sender = sender.removeprefix("whatsapp:")
+    if channel == WHATSAPP:
+        sender = f"whatsapp:{sender}"
+    reply = answer(textline().library.current(), body, Sender.from_twilio(sender, country))
+    if reply.text is None:
+        click.echo("(no reply is sent)")
+        return
+    click.echo(reply.text)
+    click.echo(f"-- {_describe(reply.text, channel)}; topic {reply.topic}, locale {reply.locale}, page {reply.page}")
+
+
+@click.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day, YYYY-MM-DD.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day, YYYY-MM-DD.")
+@click.option("--topic", help="Only this topic (MEDS, menu, crisis, ...).")
+@click.option("--locale", help="Only this locale (en, es, ...).")
+@with_appcontext
+def stats_command(fmt, since, until, topic, locale):
+    """Print the anonymous usage counts."""
+    rows = usage_rows(textline().engine, since and since.date(), until and until.date(), topic, locale)
+    click.echo(format_rows(rows, fmt), nl=fmt != "csv")
+
+
+def format_rows(rows: list[dict], fmt: str) -> str:
+    columns = ["day", "topic", "locale", "channel", "count"]
+    if fmt == "json":
+        return json.dumps(rows, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    lines = [f"{'day':<10}  {'topic':<10}  {'locale':<6}  {'channel':<8}  {'count':>7}"]
+    lines += [f"{r['day']:<10}  {r['topic']:<10}  {r['locale']:<6}  {r['channel']:<8}  {r['count']:>7}" for r in rows]
+    lines.append(f"{'total':<40}  {sum(r['count'] for r in rows):>7}")
+    return "\n".join(lines)
+
+
+@click.group()
+def db():
+    """Manage the counts database."""
+
+
+@db.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Create or upgrade the tables at DATABASE_URL."""
+    create_tables(textline().engine)
+    click.echo("database is up to date")
+
+
+@click.group()
+def content():
+    """Check and inspect the content files and catalogs."""
+
+
+@content.command("report")
+@click.option("--channel", type=click.Choice(CHANNELS), default=SMS, show_default=True)
+@with_appcontext
+def report_command(channel):
+    """Print pages and segments per topic and locale, and the English fill rate."""
+    library = textline().library.current()
+    click.echo(page_table(library, channel))
+    if channel == SMS:
+        used, paid = efficiency(library, "en")
+        click.echo(f"\nEnglish SMS pages carry text in {used} of {paid} paid characters: {used / paid:.1%}")
+
+
+def _describe(text: str, channel: str) -> str:
+    if channel == WHATSAPP:
+        return f"WhatsApp, {len(text)} characters"
+    seg = segment(text)
+    return f"{seg.encoding}, {seg.units} units, {seg.segments} segment{'s' if seg.segments != 1 else ''}"

@@ -1,0 +1,118 @@
+import itertools
+import os
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from service import create_app
+from service.library import build_library
+from service.settings import ROOT
+
+TOKEN = "test-auth-token-0123456789abcdef"
+BASE_URL = "https://textline.example.org"
+_sids = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def library():
+    """The shipped content and catalogs, loaded once."""
+    return build_library(ROOT / "content", ROOT / "translations", "en")
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    return os.environ.get("TEXTLINE_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'textline.db'}"
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({
+        "twilio_auth_token": TOKEN,
+        "public_base_url": BASE_URL,
+        "database_url": database_url,
+        "default_locale": "en",
+    })
+    app.config["TESTING"] = True
+    yield app
+    textline = app.extensions["textline"]
+    textline.counter.close()
+    _drop_counts(textline.engine)
+    textline.engine.dispose()
+
+
+def _drop_counts(engine):
+    from service.db import metadata
+
+    if engine.dialect.name == "postgresql":  # the shared test server is reused
+        with engine.begin() as conn:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Twilio:
+    """Post to /sms exactly as Twilio would, signature included."""
+
+    def __init__(self, client, token=TOKEN, base_url=BASE_URL):
+        self.client = client
+        self.validator = RequestValidator(token)
+        self.base_url = base_url
+
+    def form(self, body, sender="+15551234567", **extra):
+        form = {
+            "MessageSid": f"SM{next(_sids):032x}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": sender,
+            "To": "+15550001111",
+            "Body": body,
+            "NumMedia": "0",
+        }
+        if "FromCountry" not in extra and not sender.startswith("whatsapp:") and sender.startswith("+1"):
+            form["FromCountry"] = "US"
+        form.update({k: v for k, v in extra.items() if v is not None})
+        return form
+
+    def post(self, body, sender="+15551234567", signature=None, url=None, **extra):
+        form = self.form(body, sender, **extra)
+        return self.post_form(form, signature=signature, url=url)
+
+    def post_form(self, form, signature=None, url=None):
+        if signature is None:
+            signature = self.validator.compute_signature(url or f"{self.base_url}/sms", form)
+        return self.client.post("/sms", data=form, headers={"X-Twilio-Signature": signature})
+
+
+@pytest.fixture
+def twilio(client):
+    return Twilio(client)
+
+
+def message_text(response) -> str | None:
+    """The text of the one <Message> in a TwiML response, or None for <Response/>."""
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "text/xml"
+    root = ElementTree.fromstring(response.data)
+    assert root.tag == "Response"
+    messages = root.findall("Message")
+    assert len(messages) <= 1
+    return messages[0].text if messages else None
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A private copy of content/ and translations/ that a test may edit."""
+    for name in ("content", "translations"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path

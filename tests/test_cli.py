@@ -1,0 +1,35 @@
+import json
+
+from conftest import message_text
+
+
+def test_text_prints_reply_with_encoding_and_segments(runner):
+    result = runner.invoke(args=["text", "MEDS 2", "--from", "+15551234567"])
+    assert result.exit_code == 0, result.output
+    assert "Reply MEDS 3 for more" in result.output
+    assert "GSM-7" in result.output and "3 segments" in result.output
+
+
+def test_text_on_whatsapp(runner):
+    result = runner.invoke(args=["text", "MEDS", "--from", "+15551234567", "--channel", "whatsapp"])
+    assert result.exit_code == 0 and "WhatsApp" in result.output
+
+
+def test_stats_formats(app, runner, twilio):
+    twilio.post("MEDS")
+    twilio.post("THERAPY")
+    app.extensions["textline"].counter.flush()
+    rows = json.loads(runner.invoke(args=["stats", "--format", "json"]).output)
+    assert sorted((r["topic"], r["locale"], r["channel"], r["count"]) for r in rows) == [
+        ("MEDS", "en", "sms", 1), ("THERAPY", "en", "sms", 1)]
+    assert set(rows[0]) == {"day", "topic", "locale", "channel", "count"}
+    csv = runner.invoke(args=["stats", "--format", "csv", "--topic", "MEDS"]).output
+    assert csv.splitlines()[0] == "day,topic,locale,channel,count" and len(csv.splitlines()) == 2
+    table = runner.invoke(args=["stats"]).output
+    assert "THERAPY" in table and "total" in table
+
+
+def test_content_report_prints_fill_rate(runner):
+    result = runner.invoke(args=["content", "report"])
+    assert result.exit_code == 0
+    assert "MEDS" in result.output and "English SMS pages carry text" in result.output

@@ -1,0 +1,105 @@
+import pytest
+
+from service.paging import SMS, WHATSAPP
+from service.replies import Sender, answer
+from service.segments import segment
+
+US = Sender(SMS, "US")
+MX = Sender(SMS, "MX")
+
+
+@pytest.mark.parametrize("body, topic, page", [
+    ("MEDS", "MEDS", 1),
+    ("meds", "MEDS", 1),
+    (" Meds! ", "MEDS", 1),
+    ("ＭＥＤＳ", "MEDS", 1),
+    ("MEDICATION", "MEDS", 1),
+    ("medicine", "MEDS", 1),
+    ("MEDS 2", "MEDS", 2),
+    ("meds2", "MEDS", 2),
+    ("MEDS #2", "MEDS", 2),
+    ("THERAPY", "THERAPY", 1),
+    ("SELFCARE", "SELFCARE", 1),
+    ("SELF CARE", "SELFCARE", 1),
+    ("self-care 2", "SELFCARE", 2),
+    ("DOCTOR", "DOCTOR", 1),
+    ("BRAIN", "BRAIN", 1),
+    ("ABOUT", "ABOUT", 1),
+    ("MENU", "menu", 1),
+    ("HELP", "help", 1),
+    ("info", "help", 1),
+    ("hello there", "unknown", 1),
+    ("", "unknown", 1),
+])
+def test_matching(library, body, topic, page):
+    reply = answer(library, body, US)
+    assert (reply.topic, reply.page) == (topic, page)
+    assert reply.text
+
+
+@pytest.mark.parametrize("body, page", [("MEDS 0", 1), ("MEDS -1", 1), ("MEDS 99999999999", 10**6)])
+def test_odd_page_numbers_still_answer(library, body, page):
+    reply = answer(library, body, US)
+    assert reply.topic == "MEDS" and reply.page == page and reply.text
+
+
+def test_page_past_the_end_says_how_many_there_are(library):
+    pages = library.topic_pages("MEDS", "en", SMS).pages
+    reply = answer(library, f"MEDS {len(pages) + 1}", US)
+    assert f"MEDS {len(pages)}" in reply.text
+
+
+def test_following_the_hints_walks_the_whole_topic(library):
+    body, seen = "MEDS", []
+    while True:
+        reply = answer(library, body, US)
+        seen.append(reply.text)
+        assert segment(reply.text).encoding == "GSM-7" and segment(reply.text).segments <= 3
+        if "Reply MEDS" not in reply.text:
+            break
+        body = reply.text.rsplit("\n", 1)[1].removeprefix("Reply ").removesuffix(" for more")
+    assert seen == list(library.topic_pages("MEDS", "en", SMS).pages)
+    text = " ".join(seen)
+    for medicine in ("amitriptyline", "nortriptyline", "fluoxetine", "sertraline", "duloxetine",
+                     "venlafaxine", "bupropion", "mirtazapine", "antipsychotics", "T3", "Lithium"):
+        assert medicine in text
+
+
+def test_menu_says_information_not_medical_advice(library):
+    assert "not medical advice" in answer(library, "MENU", US).text
+
+
+def test_help_names_the_program_stop_and_rates(library):
+    text = answer(library, "HELP", US).text
+    assert "textline" in text and "STOP" in text and "Msg&data rates may apply" in text
+
+
+@pytest.mark.parametrize("body, topic", [("STOP", "stop"), ("unsubscribe", "stop"), ("Start", "start"), ("UNSTOP", "start")])
+def test_opt_out_words_are_acknowledged_once(library, body, topic):
+    reply = answer(library, body, US)
+    assert reply.topic == topic and reply.text
+    silent = answer(library, body, US, opted_out_by_twilio=True)
+    assert silent.topic == topic and silent.text is None
+
+
+def test_stop_inside_a_sentence_is_not_an_opt_out(library):
+    assert answer(library, "please stop the meds", US).topic != "stop"
+
+
+def test_whatsapp_pages_are_longer(library):
+    sms = answer(library, "MEDS", US)
+    whatsapp = answer(library, "MEDS", Sender(WHATSAPP, "US"))
+    assert len(whatsapp.text) > len(sms.text)
+
+
+def test_country_from_twilio_or_the_number():
+    assert Sender.from_twilio("+15551234567", "US") == Sender(SMS, "US")
+    assert Sender.from_twilio("whatsapp:+5215512345678") == Sender(WHATSAPP, "MX")
+    assert Sender.from_twilio("whatsapp:+5215512345678", "") == Sender(WHATSAPP, "MX")
+    assert Sender.from_twilio("not a number") == Sender(SMS, None)
+    assert Sender.from_twilio("+15551234567", "<x>") == Sender(SMS, None)
+
+
+def test_crisis_language_comes_first(library):
+    reply = answer(library, "MEDS i want to end my life", US)
+    assert reply.topic == "crisis" and "988" in reply.text
