@@ -9,6 +9,7 @@ from .segments import PART
 
 MESSAGES_FILE = "messages.yaml"
 CRISIS_FILE = "crisis.yaml"
+COUNTRIES_FILE = "countries.yaml"
 PAGE_SEGMENTS = 3
 
 
@@ -40,6 +41,7 @@ class Content:
     crisis_phrases: Message
     crisis_messages: dict[str, Message]
     crisis_lines: dict[str, "CrisisLine"]  # country code -> line
+    countries: dict[str, tuple[str, ...]]  # country code -> languages, most likely first
 
     def all_messages(self) -> list[Message]:
         found = [*self.messages.values(), *self.words.values(), self.crisis_phrases]
@@ -95,6 +97,7 @@ def load_content(directory: Path) -> Content:
 
     order, messages, words = parsed.pop(MESSAGES_FILE)
     phrases, crisis_messages, crisis_lines = parsed.pop(CRISIS_FILE)
+    countries = parsed.pop(COUNTRIES_FILE, {})
     found = {topic.name: topic for topic in parsed.values()}
     topics = {}
     for name in order:
@@ -107,7 +110,7 @@ def load_content(directory: Path) -> Content:
     problems += _keyword_clashes(topics)
     if problems:
         raise ContentError(problems)
-    return Content(topics, messages, words, phrases, crisis_messages, crisis_lines)
+    return Content(topics, messages, words, phrases, crisis_messages, crisis_lines, countries)
 
 
 def parse_file(path: str, text: str):
@@ -118,11 +121,15 @@ def parse_file(path: str, text: str):
         return _parse_messages(path, root)
     if name == CRISIS_FILE:
         return _parse_crisis(path, root)
+    if name == COUNTRIES_FILE:
+        return _parse_countries(path, root)
     return _parse_topic(path, root)
 
 
 def messages_in_file(path: str, text: str) -> list[Message]:
     """Every translatable message in one content file, in file order."""
+    if Path(path).name == COUNTRIES_FILE:
+        return []
     parsed = parse_file(path, text)
     if isinstance(parsed, Topic):
         return [parsed.keywords, parsed.title, *parsed.paragraphs]
@@ -202,6 +209,15 @@ def _parse_crisis(path, root):
         lines[key.upper()] = CrisisLine(key.upper(), values["number"], values["how"], values["emergency"],
                                         values.get("extra"), values["source"])
     return phrases, messages, lines
+
+
+def _parse_countries(path, root):
+    countries = {}
+    for key, node in _pairs(path, root):
+        if len(key) != 2 or not key.isalpha():
+            raise ContentError([Problem(path, _line(node), f"{key!r} is not a two-letter country code")])
+        countries[key.upper()] = tuple(_scalar(path, item) for item in _sequence(path, node))
+    return countries
 
 
 def _notes(path, node, context):

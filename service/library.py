@@ -50,7 +50,7 @@ class Library:
         self.menu_words: dict[str, set[str]] = {}
         self.help_words: dict[str, set[str]] = {}
         self.language_words: dict[str, str] = {}
-        self.crisis_phrases: dict[str, str] = {}  # normalized phrase -> locale
+        self.crisis_phrases: dict[str, set[str]] = {}  # normalized phrase -> locales
         for locale in self.locales:
             self._index_words(locale)
         self.pages = {
@@ -58,8 +58,10 @@ class Library:
             for topic in content.topics for locale in self.locales for channel in CHANNELS
         }
         self._crisis = _phrase_pattern(self.crisis_phrases)
-        self.menus = {locale: self._menu(locale) for locale in self.locales}
-        self.helps = {locale: self._help(locale) for locale in self.locales}
+        self._pages_cache: dict[tuple, TopicPages] = {}
+        for locale in self.locales:  # fail now, not at request time, on a broken menu
+            self.menu_pages(locale, CHANNELS[0], None)
+            self.help_pages(locale, CHANNELS[0], None)
 
     # -- translation lookups -------------------------------------------------
 
@@ -105,26 +107,33 @@ class Library:
 
     def crisis(self, locale: str, country: str | None) -> str:
         """Crisis resources for ``country`` in ``locale``, the line first."""
-        messages = self.content.crisis_messages
-        line = self.content.crisis_lines.get((country or "").upper())
-        if line is None:
-            needed = [messages["default"]]
-        else:
-            needed = [messages[line.how], messages["emergency"], *([messages[line.extra]] if line.extra else [])]
+        needed = self._crisis_messages(country)
         effective = self.resolve(locale, needed)
         parts = [self.text(effective, m) for m in needed]
+        line = self.content.crisis_lines.get(country or "")
         if line is not None:
             parts[0] = parts[0].format(number=line.number)
             parts[1] = parts[1].format(emergency=line.emergency)
         return gsm_friendly(" ".join(parts))
 
-    def crisis_locale(self, text: str) -> str | None:
-        """The locale of the first crisis phrase in normalized ``text``, if any."""
+    def crisis_locales(self, text: str) -> set[str]:
+        """The locales of the first crisis phrase in normalized ``text``; empty if none."""
         found = self._crisis.search(text)
-        return self.crisis_phrases[found.group(1) or found.group(2)] if found else None
+        return self.crisis_phrases[found.group(1) or found.group(2)] if found else set()
 
     def country_languages(self, country: str | None) -> tuple[str, ...]:
-        return official_languages(country) if country else ()
+        """Languages of ``country``: content/countries.yaml first, else CLDR."""
+        if not country:
+            return ()
+        return self.content.countries.get(country) or official_languages(country)
+
+    def script_locale(self, text: str) -> str | None:
+        """A shipped locale implied by the script of ``text`` (Hangul -> ko), if any."""
+        for char in text:
+            for low, high, locale in _SCRIPTS:
+                if low <= char <= high and locale in self.locales:
+                    return locale
+        return None
 
     # -- building ------------------------------------------------------------
 
@@ -147,7 +156,7 @@ class Library:
         for word in [*self.words(locale, content.words["language"]), *_locale_names(locale), locale]:
             self.language_words.setdefault(compact(word), locale)
         for phrase in self.words(locale, content.crisis_phrases):
-            self.crisis_phrases.setdefault(normalize(phrase), locale)
+            self.crisis_phrases.setdefault(normalize(phrase), set()).add(locale)
 
     def _paginate(self, topic: str, locale: str, channel: str) -> TopicPages:
         spec = self.content.topics[topic]
@@ -159,35 +168,73 @@ class Library:
         pages = paginate(paragraphs, Budget(channel), lambda page: hint_template.format(keyword=keyword, page=page))
         return TopicPages(effective, keyword, pages)
 
-    def _menu(self, locale: str) -> tuple[str, str]:
-        content = self.content
-        needed = [content.messages["menu"], content.messages["menu_topic"]]
-        needed += [m for t in content.topics.values() for m in (t.keywords, t.title)]
-        effective = self.resolve(locale, needed)
-        line = self.text(effective, content.messages["menu_topic"])
-        topics = "\n".join(
-            line.format(keyword=self.words(effective, t.keywords)[0], title=self.text(effective, t.title))
-            for t in content.topics.values()
-        )
-        languages = " ".join(loc.upper() for loc in self.locales if loc != effective)
-        menu = self.text(effective, content.messages["menu"]).format(topics=topics, languages=languages)
-        return effective, gsm_friendly(menu)
+    def menu_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
+        """The menu, led by the crisis line for ``country``, in pages."""
+        key = ("menu", locale, channel, self._crisis_key(country))
+        if key not in self._pages_cache:
+            content = self.content
+            needed = [content.messages["menu"], content.messages["menu_topic"], content.words["menu"]]
+            needed += [m for t in content.topics.values() for m in (t.keywords, t.title)]
+            effective = self.resolve(locale, needed + self._crisis_messages(country))
+            line = self.text(effective, content.messages["menu_topic"])
+            topics = "\n".join(
+                line.format(keyword=self.words(effective, t.keywords)[0], title=self.text(effective, t.title))
+                for t in content.topics.values()
+            )
+            languages = " ".join(loc.upper() for loc in self.locales if loc != effective)
+            menu = self.text(effective, content.messages["menu"]).format(topics=topics, languages=languages)
+            paragraphs = [self.crisis(effective, country), *menu.split("\n")]
+            self._pages_cache[key] = self._pages(effective, content.words["menu"], paragraphs, channel)
+        return self._pages_cache[key]
 
-    def _help(self, locale: str) -> tuple[str, str]:
-        messages = [self.content.messages["help"]]
-        if self.contact:
-            messages.append(self.content.messages["contact"])
-        effective = self.resolve(locale, messages)
-        parts = [self.text(effective, messages[0])]
-        if self.contact:
-            parts.append(self.text(effective, messages[1]).format(contact=self.contact))
-        return effective, gsm_friendly("\n".join(parts))
+    def help_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
+        """HELP: program, how to stop, rates, the clinic contact and the crisis line."""
+        key = ("help", locale, channel, self._crisis_key(country))
+        if key not in self._pages_cache:
+            messages = self.content.messages
+            needed = [messages["help"], self.content.words["help"]] + self._crisis_messages(country)
+            if self.contact:
+                needed.append(messages["contact"])
+            effective = self.resolve(locale, needed)
+            paragraphs = [self.text(effective, messages["help"])]
+            if self.contact:
+                paragraphs.append(self.text(effective, messages["contact"]).format(contact=self.contact))
+            paragraphs.append(self.crisis(effective, country))
+            self._pages_cache[key] = self._pages(effective, self.content.words["help"], paragraphs, channel)
+        return self._pages_cache[key]
+
+    def _pages(self, locale: str, words: Message, paragraphs: list[str], channel: str) -> TopicPages:
+        keyword = self.words(locale, words)[0]
+        hint = self.text(locale, self.content.messages["more"])
+        pages = paginate(paragraphs, Budget(channel), lambda page: hint.format(keyword=keyword, page=page))
+        return TopicPages(locale, keyword, pages)
+
+    def _crisis_key(self, country: str | None) -> str:
+        return country if country in self.content.crisis_lines else "default"
+
+    def _crisis_messages(self, country: str | None) -> list[Message]:
+        messages = self.content.crisis_messages
+        line = self.content.crisis_lines.get(country or "")
+        if line is None:
+            return [messages["default"]]
+        return [messages[line.how], messages["emergency"], *([messages[line.extra]] if line.extra else [])]
+
+
+# Scripts that point to one of our languages when a text is not understood.
+_SCRIPTS = (
+    ("\uac00", "\ud7af", "ko"), ("\u1100", "\u11ff", "ko"),
+    ("\u4e00", "\u9fff", "zh"), ("\u3400", "\u4dbf", "zh"),
+    ("\u0600", "\u06ff", "ar"), ("\u0400", "\u04ff", "ru"),
+)
+# CLDR names Tagalog "fil"; our catalog is "tl".
+_LANGUAGE_ALIASES = {"fil": "tl"}
 
 
 @functools.lru_cache(maxsize=512)
 def official_languages(country: str) -> tuple[str, ...]:
     """Languages of ``country``, official and de facto, most spoken first (CLDR)."""
-    return tuple(get_official_languages(country.upper(), de_facto=True))
+    languages = get_official_languages(country.upper(), de_facto=True)
+    return tuple(_LANGUAGE_ALIASES.get(language, language) for language in languages)
 
 
 def _phrase_pattern(phrases: dict[str, str]) -> re.Pattern:

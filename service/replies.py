@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from .library import Library, compact
+from .library import Library, TopicPages, compact
 from .normalize import normalize
 from .paging import SMS, WHATSAPP
 
@@ -47,59 +47,68 @@ class Sender:
 def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
     """Reply to one message, as the webhook, the simulator and ``textline text`` do."""
     text = normalize(body[:MAX_BODY])
-    crisis_locale = library.crisis_locale(text)
-    if crisis_locale:
-        return Reply(library.crisis(crisis_locale, sender.country), CRISIS, crisis_locale)
+    crisis_locales = library.crisis_locales(text)
+    if crisis_locales:
+        locale = _pick(library, crisis_locales, sender)
+        return Reply(library.crisis(locale, sender.country), CRISIS, locale)
     if text in STOP_WORDS or text in START_WORDS:
         label = STOP if text in STOP_WORDS else START
         if opted_out_by_twilio:  # Advanced Opt-Out already confirmed it
             return Reply(None, label, library.default_locale)
         return Reply(library.message(label, library.default_locale), label, library.default_locale)
 
+    whole = compact(text)
+    if whole in library.language_words:  # "ESPAÑOL", "TIẾNG VIỆT", "ES": the menu in that language
+        return _page(library.menu_pages(library.language_words[whole], sender.channel, sender.country), MENU, None)
     words, page, language = _peel(library, text.split())
     key = "".join(words)
-    if not key and language:  # "ESPAÑOL", "ES": the menu in that language
-        return _menu(library, language, MENU)
     if key in library.help_words:
         locale = language or _pick(library, library.help_words[key], sender)
-        effective, help_text = library.helps[locale]
-        return Reply(help_text, HELP, effective)
+        return _page(library.help_pages(locale, sender.channel, sender.country), HELP, page)
     if key in library.menu_words:
-        return _menu(library, language or _pick(library, library.menu_words[key], sender), MENU)
+        locale = language or _pick(library, library.menu_words[key], sender)
+        return _page(library.menu_pages(locale, sender.channel, sender.country), MENU, page)
     owners = library.topic_words.get(key)
     if owners:
         locale = language or _pick(library, set(owners), sender)
         topic = owners.get(locale) or next(iter(owners.values()))
-        return _topic(library, topic, locale, sender.channel, page)
-    return _menu(library, language or library.default_locale, UNKNOWN)
+        return _page(library.topic_pages(topic, locale, sender.channel), topic, page, library)
+    # Not understood: the menu, in the language its script implies if any.
+    locale = language or library.script_locale(text) or library.default_locale
+    return _page(library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, None)
 
 
-def _topic(library: Library, topic: str, locale: str, channel: str, page: int | None) -> Reply:
-    pages = library.topic_pages(topic, locale, channel)
+def _page(pages: TopicPages, label: str, page: int | None, library: Library | None = None) -> Reply:
+    """Page ``page`` of ``pages``; past the end, say how many there are."""
     number = max(page or 1, 1)
-    if number > len(pages.pages):
-        text = library.message("past_end", pages.locale, keyword=pages.keyword, count=len(pages.pages))
-        return Reply(text, topic, pages.locale, number)
-    return Reply(pages.pages[number - 1], topic, pages.locale, number)
-
-
-def _menu(library: Library, locale: str, label: str) -> Reply:
-    effective, menu = library.menus[locale]
-    return Reply(menu, label, effective)
+    if number <= len(pages.pages):
+        return Reply(pages.pages[number - 1], label, pages.locale, number)
+    if library is None:  # menu and help: the last page is the useful answer
+        return Reply(pages.pages[-1], label, pages.locale, len(pages.pages))
+    text = library.message("past_end", pages.locale, keyword=pages.keyword, count=len(pages.pages))
+    return Reply(text, label, pages.locale, number)
 
 
 def _peel(library: Library, words: list[str]) -> tuple[list[str], int | None, str | None]:
     """Take a trailing page number and language code off ``MEDS 2 ES`` in any order."""
     page = language = None
-    while words:
+    while len(words) > 1:
         last = words[-1]
-        if page is None and last.isdigit() and len(words) > 1:
+        if page is None and last.isdigit():
             page = int(last) if len(last) <= MAX_PAGE_DIGITS else 10**MAX_PAGE_DIGITS
-        elif language is None and compact(last) in library.language_words and (len(words) > 1 or page is None):
-            language = library.language_words[compact(last)]
-        else:
-            break
-        words = words[:-1]
+            words = words[:-1]
+            continue
+        if language is None:
+            # A language name may be two words ("TIẾNG VIỆT"): try those first.
+            for size in (2, 1):
+                name = "".join(words[-size:])
+                if len(words) > size and name in library.language_words:
+                    language, words = library.language_words[name], words[:-size]
+                    break
+            else:
+                break
+            continue
+        break
     return words, page, language
 
 

@@ -1,0 +1,335 @@
+"""Staff pages: usage counts with a chart, every reply page previewed, a texting simulator."""
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from .cli import format_rows
+from .counting import usage_rows
+from .paging import CHANNELS, SMS, WHATSAPP
+from .replies import CRISIS, HELP, MENU, START, STOP, UNKNOWN, Sender, answer
+from .segments import segment
+from .state import textline
+
+bp = Blueprint("admin", __name__, template_folder="templates",
+               static_folder="static", static_url_path="/admin/static")
+
+REALM = "textline staff"
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+OTHER_LABELS = (MENU, HELP, CRISIS, STOP, START, UNKNOWN)
+# Countries staff most often try; any other two-letter code can be typed.
+COMMON_COUNTRIES = (
+    ("US", "United States"), ("CA", "Canada"), ("MX", "Mexico"), ("GB", "United Kingdom"),
+    ("ES", "Spain"), ("FR", "France"), ("BR", "Brazil"), ("PH", "Philippines"),
+    ("VN", "Vietnam"), ("CN", "China"), ("KR", "South Korea"), ("RU", "Russia"),
+    ("HT", "Haiti"), ("EG", "Egypt"), ("SA", "Saudi Arabia"),
+)
+# Okabe-Ito and Tol's bright palette: distinguishable with colour-blindness.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#4477AA", "#EE6677", "#228833", "#AA3377", "#BBBBBB", "#66CCEE", "#000000")
+
+
+@bp.before_request
+def require_staff():
+    """404 while no admin password is set; 401 unless the request carries it."""
+    password = textline().settings.admin_password
+    if not password:
+        abort(404)
+    auth = request.authorization
+    given = auth.password if auth is not None and auth.type == "basic" and auth.password else ""
+    # Any user name is accepted: the password is the only secret.
+    if not hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8")):
+        return Response("Staff password required.\n", 401, mimetype="text/plain",
+                        headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"'})
+    return None
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'")
+    return response
+
+
+# -- usage -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: dt.date
+    until: dt.date
+    topic: str
+    locale: str
+    errors: tuple[str, ...] = ()
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        today = dt.datetime.now(dt.timezone.utc).date()
+        errors = []
+        until = _date(args.get("until"), today, "until", errors)
+        since = _date(args.get("since"), until - dt.timedelta(days=DEFAULT_DAYS - 1), "since", errors)
+        if since > until:
+            errors.append("The first day is after the last day; showing the last day only.")
+            since = until
+        if (until - since).days >= MAX_DAYS:
+            errors.append(f"At most {MAX_DAYS} days are shown at once; the range was shortened.")
+            since = until - dt.timedelta(days=MAX_DAYS - 1)
+        return cls(since, until, (args.get("topic") or "").strip(), (args.get("locale") or "").strip(), tuple(errors))
+
+    def rows(self) -> list[dict]:
+        return usage_rows(textline().engine, self.since, self.until, self.topic or None, self.locale or None)
+
+    def query(self) -> dict:
+        return {"since": self.since.isoformat(), "until": self.until.isoformat(),
+                "topic": self.topic, "locale": self.locale}
+
+
+def _date(text: str | None, default: dt.date, name: str, errors: list[str]) -> dt.date:
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors.append(f"'{name}' must be a date like 2025-01-31; using {default.isoformat()}.")
+        return default
+
+
+@bp.get("/admin")
+def usage():
+    filters = Filters.from_args(request.args)
+    rows = filters.rows()
+    library = textline().library.current()
+    days = [filters.since + dt.timedelta(days=n) for n in range((filters.until - filters.since).days + 1)]
+    topic_order = [*library.content.topics, *OTHER_LABELS]
+    locale_order = list(library.locales)
+    return render_template(
+        "admin/usage.html",
+        filters=filters,
+        total=sum(r["count"] for r in rows),
+        by_topic=chart(rows, days, "topic", topic_order),
+        by_locale=chart(rows, days, "locale", locale_order),
+        totals={key: _totals(rows, key) for key in ("topic", "locale", "channel")},
+        topics=topic_order,
+        locales=locale_order,
+    )
+
+
+@bp.get("/admin/usage.csv")
+def usage_csv():
+    filters = Filters.from_args(request.args)
+    name = f"textline-usage-{filters.since.isoformat()}-{filters.until.isoformat()}.csv"
+    return Response(format_rows(filters.rows(), "csv"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _totals(rows: list[dict], key: str) -> list[tuple[str, int]]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row[key]] = totals.get(row[key], 0) + row["count"]
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+    label: str
+    series: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A stacked bar chart, one bar per day, laid out for an inline SVG."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    bars: tuple[Bar, ...]
+    ticks: tuple[tuple[float, int], ...]  # (y, value)
+    day_labels: tuple[tuple[float, str], ...]  # (x, text)
+    legend: tuple[tuple[str, str, int], ...]  # (series, colour, total)
+    total: int
+    table: tuple[tuple[str, tuple[int, ...], int], ...]  # day, counts per series, total
+
+
+def chart(rows: list[dict], days: list[dt.date], key: str, order: list[str]) -> Chart:
+    """Lay out counts per day, stacked by ``key`` (topic or locale)."""
+    width, height, left, top, bottom, right = 720, 260, 44, 12, 28, 8
+    plot_width, plot_height = width - left - right, height - top - bottom
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        counts[(row["day"], row[key])] = counts.get((row["day"], row[key]), 0) + row["count"]
+    present = {series for _, series in counts}
+    series = [s for s in order if s in present] + sorted(present - set(order))
+    colors = {s: PALETTE[n % len(PALETTE)] for n, s in enumerate(series)}
+    day_totals = {d.isoformat(): sum(counts.get((d.isoformat(), s), 0) for s in series) for d in days}
+    peak = _nice(max(day_totals.values(), default=0))
+    slot = plot_width / max(len(days), 1)
+    gap = min(2.0, slot * 0.2)
+    bars = []
+    for n, day in enumerate(days):
+        y = top + plot_height
+        for name in series:
+            value = counts.get((day.isoformat(), name), 0)
+            if not value:
+                continue
+            h = plot_height * value / peak
+            y -= h
+            bars.append(Bar(round(left + n * slot + gap / 2, 2), round(y, 2), round(slot - gap, 2), round(h, 2),
+                            colors[name], f"{day.isoformat()} {name}: {value}", name, value))
+    ticks = tuple((round(top + plot_height - plot_height * v / peak, 2), v) for v in _ticks(peak))
+    every = max(1, -(-len(days) // 8))
+    labels = tuple((round(left + n * slot + slot / 2, 2), day.strftime("%b %d"))
+                   for n, day in enumerate(days) if n % every == 0)
+    legend = tuple((s, colors[s], sum(v for (_, name), v in counts.items() if name == s)) for s in series)
+    table = tuple((d.isoformat(), tuple(counts.get((d.isoformat(), s), 0) for s in series),
+                   day_totals[d.isoformat()]) for d in days if day_totals[d.isoformat()])
+    return Chart(width, height, left, top, plot_width, plot_height, tuple(bars), ticks, labels, legend,
+                 sum(day_totals.values()), table)
+
+
+def _nice(value: int) -> int:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (and at least 5)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= max(value, 5):
+                return step * factor
+        step *= 10
+
+
+def _ticks(peak: int) -> list[int]:
+    step = peak // 5 if peak % 5 == 0 else peak // 4
+    return list(range(0, peak + 1, max(step, 1)))
+
+
+# -- content -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PagePreview:
+    number: int
+    text: str
+    size: str  # encoding and segments, or characters on WhatsApp
+
+
+@bp.get("/admin/content")
+def content():
+    app = textline()
+    library = app.library.current()
+    channel = request.args.get("channel") if request.args.get("channel") in CHANNELS else SMS
+    locale_filter = request.args.get("locale") if request.args.get("locale") in library.locales else ""
+    locales = [locale_filter] if locale_filter else list(library.locales)
+    problems, check_available = run_check(app.settings.content_dir, app.settings.translations_dir)
+    placed, unplaced = place_problems(problems, library, app.settings.content_dir)
+    sections = []
+    for locale in locales:
+        topics = []
+        for topic in library.content.topics:
+            pages = library.topic_pages(topic, locale, channel)
+            topics.append({
+                "name": topic,
+                "status": library.status(topic, locale),
+                "shown_in": pages.locale,
+                "keyword": pages.keyword,
+                "pages": [PagePreview(n, text, describe(text, channel)) for n, text in enumerate(pages.pages, 1)],
+                "problems": placed.get((locale, topic), []),
+            })
+        sections.append({"locale": locale, "topics": topics, "problems": placed.get((locale, None), [])})
+    return render_template(
+        "admin/content.html",
+        sections=sections, channel=channel, channels=CHANNELS, locale_filter=locale_filter,
+        locales=library.locales, topics=list(library.content.topics),
+        status={(t, loc): library.status(t, loc) for t in library.content.topics for loc in library.locales},
+        check_available=check_available, problems=problems, unplaced=unplaced,
+    )
+
+
+def describe(text: str, channel: str) -> str:
+    """What one message costs, as ``textline text`` prints it."""
+    if channel == WHATSAPP:
+        return f"WhatsApp, {len(text)} characters"
+    seg = segment(text)
+    return f"{seg.encoding}, {seg.units} units, {seg.segments} segment{'s' if seg.segments != 1 else ''}"
+
+
+def run_check(content_dir: Path, translations_dir: Path):
+    """The problems ``textline content check`` reports, or (``[]``, False) while it does not exist."""
+    try:
+        from .checks import check
+    except ImportError:
+        return [], False
+    return list(check(content_dir, translations_dir)), True
+
+
+def place_problems(problems, library, content_dir: Path):
+    """Attach each problem to the (locale, topic) it is about, where its file says so."""
+    topic_files = {Path(spec.title.path).name: name for name, spec in library.content.topics.items()}
+    placed: dict[tuple[str, str | None], list] = {}
+    unplaced = []
+    for problem in problems:
+        path = Path(problem.path)
+        if path.suffix == ".yaml" and path.name in topic_files:
+            placed.setdefault((library.locales[0], topic_files[path.name]), []).append(problem)
+        elif path.suffix == ".po" and len(path.parts) >= 3 and path.parts[-3] in library.locales:
+            locale = path.parts[-3]
+            topic = _po_topic(path, problem.line, library)
+            placed.setdefault((locale, topic), []).append(problem)
+        else:
+            unplaced.append(problem)
+    return placed, unplaced
+
+
+def _po_topic(path: Path, line: int, library) -> str | None:
+    """The topic of the catalog entry at or just above ``line`` (its msgctxt names it)."""
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    try:
+        lines = path.read_text("utf-8").splitlines()[:max(line, 0)]
+    except OSError:
+        return None
+    for text in reversed(lines):
+        if text.startswith("msgctxt "):
+            context = text[len("msgctxt "):].strip().strip('"')
+            name = context.split(" ")[0]
+            return name if name in library.content.topics else None
+        if not text.strip():  # the entry ended without a context
+            break
+    return None
+
+
+# -- simulator ---------------------------------------------------------------
+
+
+@bp.route("/try", methods=["GET", "POST"])
+def simulator():
+    """Answer a typed message as the webhook would, without counting it.
+
+    The form is POSTed so that a typed message never lands in an access log.
+    """
+    form = request.form if request.method == "POST" else {}
+    channel = form.get("channel") if form.get("channel") in CHANNELS else SMS
+    country = (form.get("other_country") or form.get("country") or "").strip().upper()
+    body = form.get("body", "")
+    result = error = None
+    if request.method == "POST":
+        if country and not (len(country) == 2 and country.isalpha() and country.isascii()):
+            error = f"'{country}' is not a two-letter country code such as US or MX."
+        else:
+            reply = answer(textline().library.current(), body, Sender(channel, country or None))
+            result = {"reply": reply, "size": describe(reply.text, channel) if reply.text is not None else ""}
+    return render_template("admin/try.html", channel=channel, channels=CHANNELS, country=country,
+                           countries=COMMON_COUNTRIES, body=body, result=result, error=error)
