@@ -12,6 +12,7 @@ run: catalogs db
 	$(BIN)/textline run --host 127.0.0.1 --port $(PORT)
 
 test: catalogs
+	$(BIN)/textline content check
 	$(BIN)/pytest
 
 bench: catalogs
@@ -32,8 +33,7 @@ catalogs: install
 # After staff edit content/: re-extract the template and update every catalog
 # (changed entries become fuzzy, so they fall back to English until reviewed).
 translations: install
-	$(BIN)/pybabel extract
-	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations --previous
+	$(BIN)/textline translations update
 
 db: install
 	$(BIN)/textline db upgrade

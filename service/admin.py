@@ -5,7 +5,7 @@ import hmac
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from .cli import format_rows
 from .counting import usage_rows
@@ -267,12 +267,30 @@ def describe(text: str, channel: str) -> str:
 
 
 def run_check(content_dir: Path, translations_dir: Path):
-    """The problems ``textline content check`` reports, or (``[]``, False) while it does not exist."""
+    """The problems ``textline content check`` reports, or (``[]``, False) while it does not exist.
+
+    The check takes most of a second, so its result is kept until a content
+    file or catalog changes on disk.
+    """
     try:
         from .checks import check
     except ImportError:
         return [], False
-    return list(check(content_dir, translations_dir)), True
+    files = [*content_dir.glob("*.yaml"), *translations_dir.glob("*.pot"), *translations_dir.glob("*/LC_MESSAGES/*.po")]
+    stamp = tuple(_stamp(f) for f in sorted(files))
+    cache = current_app.extensions.setdefault("textline.admin", {})
+    if cache.get("stamp") != stamp:
+        cache["problems"] = list(check(content_dir, translations_dir, textline().settings.default_locale))
+        cache["stamp"] = stamp
+    return cache["problems"], True
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (str(path),)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def place_problems(problems, library, content_dir: Path):

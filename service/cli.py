@@ -13,6 +13,8 @@ from .counting import usage_rows
 from .db import create_tables
 from .paging import CHANNELS, SMS, WHATSAPP
 from .replies import Sender, answer
+from . import catalogs
+from .checks import check
 from .reports import efficiency, page_table
 from .segments import segment
 from .state import textline
@@ -23,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(stats_command)
     app.cli.add_command(content)
     app.cli.add_command(db)
+    app.cli.add_command(translations)
 
 
 def _create_app():
@@ -92,14 +95,81 @@ def db():
 @db.command("upgrade")
 @with_appcontext
 def db_upgrade():
-    """Create or upgrade the tables at DATABASE_URL."""
-    create_tables(textline().engine)
-    click.echo("database is up to date")
+    """Apply the Alembic migrations to the database at DATABASE_URL."""
+    from .migrate import revision
+
+    engine = textline().engine
+    create_tables(engine)
+    click.echo(f"database is up to date (revision {revision(engine)})")
 
 
 @click.group()
 def content():
     """Check and inspect the content files and catalogs."""
+
+
+@content.command("check")
+@with_appcontext
+def check_command():
+    """Check content and catalogs; exit non-zero naming file, line and problem."""
+    settings = textline().settings
+    problems = check(settings.content_dir, settings.translations_dir, settings.default_locale)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+    library = textline().library.current()
+    click.echo(f"content and {len(library.locales) - 1} catalogs OK: {len(library.content.topics)} topics, "
+               f"{len(library.locales)} locales, every page within budget")
+
+
+@content.command("preview")
+@click.argument("topic")
+@click.option("--locale", default="en", show_default=True)
+@click.option("--channel", type=click.Choice(CHANNELS), default=SMS, show_default=True)
+@with_appcontext
+def preview_command(topic, locale, channel):
+    """Print every page of TOPIC as the phone will show it."""
+    library = textline().library.current()
+    name = topic.upper()
+    if name not in library.content.topics:
+        raise click.BadParameter(f"choose one of {', '.join(library.content.topics)}", param_hint="TOPIC")
+    if locale not in library.locales:
+        raise click.BadParameter(f"choose one of {', '.join(library.locales)}", param_hint="--locale")
+    pages = library.topic_pages(name, locale, channel)
+    if pages.locale != locale:
+        click.echo(f"({locale} translation of {name} is {library.status(name, locale)}: answered in {pages.locale})\n")
+    for number, page in enumerate(pages.pages, 1):
+        click.echo(f"--- page {number} of {len(pages.pages)}: {_describe(page, channel)}")
+        click.echo(page)
+
+
+@click.group()
+def translations():
+    """Keep the gettext catalogs in step with content/."""
+
+
+@translations.command("update")
+@with_appcontext
+def translations_update():
+    """Extract content/ into messages.pot and update every catalog (changed entries turn fuzzy)."""
+    settings = textline().settings
+    catalogs.update(settings.content_dir, settings.translations_dir)
+    click.echo(f"updated {settings.translations_dir / catalogs.TEMPLATE} and every catalog; "
+               "run `textline content check` to list what needs translating")
+
+
+@translations.command("init")
+@click.argument("locale")
+@with_appcontext
+def translations_init(locale):
+    """Start a catalog for LOCALE (e.g. `uk`, `pt_BR`) from messages.pot."""
+    settings = textline().settings
+    try:
+        path = catalogs.init(settings.translations_dir, locale)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="LOCALE") from None
+    click.echo(f"created {path}: translate it in Poedit, Weblate or a text editor")
 
 
 @content.command("report")

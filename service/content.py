@@ -194,7 +194,7 @@ def _parse_crisis(path, root):
     fields = _mapping(path, root, required=("phrases", "messages", "resources"))
     phrases = _note(path, fields["phrases"], "crisis phrases")
     messages = _notes(path, fields["messages"], context="crisis {}")
-    for name in ("call_or_text", "call", "emergency", "default"):
+    for name in ("call_or_text", "call", "emergency", "default", "short_call_or_text", "short_call", "short_default"):
         if name not in messages:
             raise ContentError([Problem(path, _line(fields["messages"]), f"crisis message {name!r} is missing")])
     lines = {}

@@ -12,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
 
 from .catalogs import Catalog, catalog_paths, load_catalog
+from .crisis import CrisisMatcher
 from .content import Content, ContentError, Message, Problem, load_content
 from .normalize import normalize
 from .paging import CHANNELS, Budget, paginate
@@ -57,7 +58,7 @@ class Library:
             (topic, locale, channel): self._paginate(topic, locale, channel)
             for topic in content.topics for locale in self.locales for channel in CHANNELS
         }
-        self._crisis = _phrase_pattern(self.crisis_phrases)
+        self._crisis = CrisisMatcher(self.crisis_phrases)
         self._pages_cache: dict[tuple, TopicPages] = {}
         for locale in self.locales:  # fail now, not at request time, on a broken menu
             self.menu_pages(locale, CHANNELS[0], None)
@@ -105,21 +106,17 @@ class Library:
         found = self.text(self.resolve(locale, [message]), message)
         return gsm_friendly(found.format(**fields))
 
-    def crisis(self, locale: str, country: str | None) -> str:
+    def crisis(self, locale: str, country: str | None, short: bool = False) -> str:
         """Crisis resources for ``country`` in ``locale``, the line first."""
-        needed = self._crisis_messages(country)
+        needed = self._crisis_messages(country, short)
         effective = self.resolve(locale, needed)
-        parts = [self.text(effective, m) for m in needed]
         line = self.content.crisis_lines.get(country or "")
-        if line is not None:
-            parts[0] = parts[0].format(number=line.number)
-            parts[1] = parts[1].format(emergency=line.emergency)
-        return gsm_friendly(" ".join(parts))
+        fields = {"number": line.number, "emergency": line.emergency} if line else {}
+        return gsm_friendly(" ".join(self.text(effective, m).format(**fields) for m in needed))
 
     def crisis_locales(self, text: str) -> set[str]:
-        """The locales of the first crisis phrase in normalized ``text``; empty if none."""
-        found = self._crisis.search(text)
-        return self.crisis_phrases[found.group(1) or found.group(2)] if found else set()
+        """The locales of the first crisis phrase in normalized ``text``, misspelled or not; empty if none."""
+        return self._crisis.locales(text)
 
     def country_languages(self, country: str | None) -> tuple[str, ...]:
         """Languages of ``country``: content/countries.yaml first, else CLDR."""
@@ -161,7 +158,7 @@ class Library:
     def _paginate(self, topic: str, locale: str, channel: str) -> TopicPages:
         spec = self.content.topics[topic]
         effective = self.resolve(locale, self._topic_messages(topic))
-        keyword = self.words(effective, spec.keywords)[0]
+        keyword = self.hint_keyword(effective, spec.keywords)
         more = self.content.messages["more"]
         hint_template = self.text(effective, more)
         paragraphs = [self.text(effective, m) for m in spec.paragraphs]
@@ -175,7 +172,7 @@ class Library:
             content = self.content
             needed = [content.messages["menu"], content.messages["menu_topic"], content.words["menu"]]
             needed += [m for t in content.topics.values() for m in (t.keywords, t.title)]
-            effective = self.resolve(locale, needed + self._crisis_messages(country))
+            effective = self.resolve(locale, needed + self._crisis_messages(country, short=True))
             line = self.text(effective, content.messages["menu_topic"])
             topics = "\n".join(
                 line.format(keyword=self.words(effective, t.keywords)[0], title=self.text(effective, t.title))
@@ -183,7 +180,7 @@ class Library:
             )
             languages = " ".join(loc.upper() for loc in self.locales if loc != effective)
             menu = self.text(effective, content.messages["menu"]).format(topics=topics, languages=languages)
-            paragraphs = [self.crisis(effective, country), *menu.split("\n")]
+            paragraphs = [self.crisis(effective, country, short=True), *menu.split("\n")]
             self._pages_cache[key] = self._pages(effective, content.words["menu"], paragraphs, channel)
         return self._pages_cache[key]
 
@@ -192,19 +189,27 @@ class Library:
         key = ("help", locale, channel, self._crisis_key(country))
         if key not in self._pages_cache:
             messages = self.content.messages
-            needed = [messages["help"], self.content.words["help"]] + self._crisis_messages(country)
+            needed = [messages["help"], self.content.words["help"]] + self._crisis_messages(country, short=True)
             if self.contact:
                 needed.append(messages["contact"])
             effective = self.resolve(locale, needed)
             paragraphs = [self.text(effective, messages["help"])]
             if self.contact:
                 paragraphs.append(self.text(effective, messages["contact"]).format(contact=self.contact))
-            paragraphs.append(self.crisis(effective, country))
+            paragraphs.append(self.crisis(effective, country, short=True))
             self._pages_cache[key] = self._pages(effective, self.content.words["help"], paragraphs, channel)
         return self._pages_cache[key]
 
-    def _pages(self, locale: str, words: Message, paragraphs: list[str], channel: str) -> TopicPages:
+    def hint_keyword(self, locale: str, words: Message) -> str:
+        """The word a page hint tells people to text, with the language code when
+        the word alone would lead to another language (MENÚ is also MENU)."""
         keyword = self.words(locale, words)[0]
+        others = (self.topic_words.get(compact(keyword), {}).keys() | self.menu_words.get(compact(keyword), set())
+                  | self.help_words.get(compact(keyword), set())) - {locale}
+        return f"{keyword} {locale.upper()}" if others and locale != self.default_locale else keyword
+
+    def _pages(self, locale: str, words: Message, paragraphs: list[str], channel: str) -> TopicPages:
+        keyword = self.hint_keyword(locale, words)
         hint = self.text(locale, self.content.messages["more"])
         pages = paginate(paragraphs, Budget(channel), lambda page: hint.format(keyword=keyword, page=page))
         return TopicPages(locale, keyword, pages)
@@ -212,9 +217,11 @@ class Library:
     def _crisis_key(self, country: str | None) -> str:
         return country if country in self.content.crisis_lines else "default"
 
-    def _crisis_messages(self, country: str | None) -> list[Message]:
+    def _crisis_messages(self, country: str | None, short: bool = False) -> list[Message]:
         messages = self.content.crisis_messages
         line = self.content.crisis_lines.get(country or "")
+        if short:
+            return [messages[f"short_{line.how}" if line else "short_default"]]
         if line is None:
             return [messages["default"]]
         return [messages[line.how], messages["emergency"], *([messages[line.extra]] if line.extra else [])]
@@ -235,20 +242,6 @@ def official_languages(country: str) -> tuple[str, ...]:
     """Languages of ``country``, official and de facto, most spoken first (CLDR)."""
     languages = get_official_languages(country.upper(), de_facto=True)
     return tuple(_LANGUAGE_ALIASES.get(language, language) for language in languages)
-
-
-def _phrase_pattern(phrases: dict[str, str]) -> re.Pattern:
-    """One regex for every phrase: whole words, or anywhere for unspaced scripts."""
-    spaced = sorted((p for p in phrases if p.isascii() or " " in p or _latin(p)), key=len, reverse=True)
-    unspaced = sorted((p for p in phrases if p not in spaced), key=len, reverse=True)
-    parts = []
-    parts.append("(?<!\\S)(" + "|".join(map(re.escape, spaced)) + ")(?!\\S)" if spaced else "(?!x)x()")
-    parts.append("(" + "|".join(map(re.escape, unspaced)) + ")" if unspaced else "(?!x)x()")
-    return re.compile("|".join(parts))
-
-
-def _latin(text: str) -> bool:
-    return all(c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in text)
 
 
 def _locale_names(locale: str) -> list[str]:

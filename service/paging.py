@@ -74,7 +74,8 @@ def _fill(pieces: list, start: int, end: int, budget: Budget, footer: str) -> in
         return budget.fits(_join([*page, (paragraph, head)]) + footer)
 
     clauses = [m.end() for m in _CLAUSE_END.finditer(sentence)]
-    words = [m.start() for m in re.finditer(" ", sentence)]
+    # Word cuts leave at least three words on each side.
+    words = [m.start() for m in re.finditer(" ", sentence)][2:-2]
     cut = next((c for c in reversed(clauses) if fits(sentence[:c].rstrip())), None)
     if cut is None and _room(page, budget, footer) > 0.1:
         cut = next((c for c in reversed(words) if fits(sentence[:c])), None)

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, request
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 from twilio.twiml.messaging_response import MessagingResponse
 
+from . import metrics
 from .replies import Sender, answer
 from .state import textline
 
@@ -27,6 +28,7 @@ def sms():
     reply = answer(app.library.current(), form.get("Body", ""), sender,
                    opted_out_by_twilio=bool(form.get("OptOutType")))
     app.counter.record(reply.topic, reply.locale, sender.channel, reply.page, form.get("MessageSid"))
+    metrics.message(reply, sender.channel)
     return twiml(reply.text)
 
 

@@ -1,11 +1,13 @@
 import itertools
 import os
 import shutil
+import uuid
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from twilio.request_validator import RequestValidator
+from sqlalchemy.pool import NullPool
 
 from service import create_app
 from service.library import build_library
@@ -24,7 +26,21 @@ def library():
 
 @pytest.fixture
 def database_url(tmp_path):
-    return os.environ.get("TEXTLINE_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'textline.db'}"
+    """A fresh SQLite file, or a fresh schema on TEXTLINE_TEST_DATABASE_URL's PostgreSQL server."""
+    server = os.environ.get("TEXTLINE_TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'textline.db'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(server, poolclass=NullPool)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,108 @@
+"""gunicorn settings for textline; ``gunicorn wsgi:app`` reads this file from the working directory.
+
+Every value can be overridden on the command line (``--workers 4``,
+``--bind 0.0.0.0:8000``) or with ``GUNICORN_CMD_ARGS``.
+"""
+
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import traceback
+
+# Behind a TLS proxy on the same host; use --bind 0.0.0.0:PORT in a container.
+bind = [f"127.0.0.1:{os.environ.get('PORT', '8000')}"]
+
+# Answering is CPU work with no I/O on the request path (counts are written by
+# a background thread), so a few processes per core keep every core busy.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+worker_class = "sync"
+
+# Twilio gives up after 15 s; a worker stuck for 10 s is replaced well before.
+timeout = 10
+graceful_timeout = 10  # time to finish requests and flush the counts on SIGTERM
+keepalive = 5  # the proxy in front reuses connections
+control_socket_disable = True  # gunicorn >= 24: no shared ~/.gunicorn socket between instances
+
+# Request lines carry neither the body nor the query string: no phone numbers,
+# no message text, no ProfileName ever reach the log.
+access_log_format = "method=%(m)s path=%(U)s status=%(s)s bytes=%(B)s ms=%(M)s"
+
+
+class OneLineFormatter(logging.Formatter):
+    """``key=value`` on one line; errors as exception types and code locations, never their text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        head = (f"time={self.formatTime(record, '%Y-%m-%dT%H:%M:%S%z')} level={record.levelname.lower()} "
+                f"logger={record.name} pid={record.process}")
+        message = record.getMessage()
+        if record.name == "gunicorn.access":
+            line = f"{head} {message}"
+        else:
+            line = f"{head} msg={_quote(message)}"
+        if record.exc_info and record.exc_info[0] is not None:
+            line += " " + _error(record.exc_info[1])
+        return line
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _error(error: BaseException) -> str:
+    """The exception chain's types and frames, leaving out messages that could quote a request."""
+    types, frames = [], []
+    while error is not None:
+        types.append(type(error).__name__)
+        frames = [f"{os.path.basename(f.filename)}:{f.lineno}:{f.name}"
+                  for f in traceback.extract_tb(error.__traceback__)] or frames
+        error = error.__cause__ or error.__context__
+    return f"error={'<'.join(types)} where={'>'.join(frames[-6:])}"
+
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"line": {"()": OneLineFormatter}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stderr"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+        "alembic": {"level": "WARNING"},  # service.migrate logs the one line that matters
+    },
+}
+
+# Prometheus metrics from every worker: each writes its own files here and
+# /metrics adds them up. Set before any worker imports prometheus_client.
+_metrics_dir_is_ours = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _metrics_dir_is_ours:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="textline-metrics-")
+else:
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+    for _name in os.listdir(os.environ["PROMETHEUS_MULTIPROC_DIR"]):  # counts of a previous run
+        if _name.endswith(".db"):
+            os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], _name))
+
+
+def worker_exit(server, worker):
+    """Write the worker's buffered counts before it goes (SIGTERM, SIGQUIT, max-requests)."""
+    textline = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("textline")
+    if textline is not None:
+        textline.counter.close()
+        if textline.counter.pending:
+            server.log.error("worker %s exits with %d counts unwritten (database unreachable)",
+                             worker.pid, textline.counter.pending)
+
+
+def child_exit(server, worker):
+    """Drop the gone worker's live gauges (pending counts); its counters keep adding up."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _metrics_dir_is_ours:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

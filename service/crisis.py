@@ -1,0 +1,142 @@
+"""Finding crisis language in a normalized message: exact phrases first, then near misses.
+
+A false alarm costs one extra crisis line; a miss can cost a life. So besides
+the exact phrases (whole words, or anywhere in scripts written without
+spaces), a message also matches when, after squeezing repeated letters
+("diiie" -> "die", "kill" -> "kil"), each long word is at most one edit
+(insertion, deletion, substitution or swap of neighbours) from a phrase word
+of six letters or more ("suicde", "kil myself", "killmyself"). Everything is
+indexed when the Library is built; a message costs a few dictionary reads
+per long word and a dictionary read per word.
+"""
+
+import re
+
+FUZZY_MIN_LETTERS = 6  # phrase words at least this long tolerate one edit
+_REPEATS = re.compile(r"(.)\1+")
+
+
+class CrisisMatcher:
+    """Locales of the crisis phrases found in a normalized text."""
+
+    def __init__(self, phrases: dict[str, set[str]]):
+        forms: dict[str, set[str]] = {}
+        for phrase, locales in phrases.items():
+            forms.setdefault(phrase, set()).update(locales)
+            if " " in phrase and fuzzy_script(phrase):
+                forms.setdefault(phrase.replace(" ", ""), set()).update(locales)  # "killmyself"
+        squeezed: dict[str, set[str]] = {}
+        for form, locales in forms.items():
+            squeezed.setdefault(squeeze(form), set()).update(locales)
+        self._exact = _PhraseIndex(forms)
+        self._squeezed = _PhraseIndex(squeezed)
+        # Every phrase word long enough to forgive one edit (squeezed), and
+        # each of its one-letter deletions, pointing back to the word.
+        self.vocabulary = {
+            squeeze(word) for form in forms if fuzzy_script(form)
+            for word in form.split() if _letters(word) >= FUZZY_MIN_LETTERS
+        }
+        self._deletions: dict[str, set[str]] = {}
+        for word in self.vocabulary:
+            for key in (word, *_deletions(word)):
+                self._deletions.setdefault(key, set()).add(word)
+        # One edit keeps the first or the last letter of a word of 3 or more,
+        # and changes the length by at most one: a cheap test before looking.
+        self._first = {(len(w) + d, w[0]) for w in self.vocabulary for d in (-1, 0, 1)}
+        self._last = {(len(w) + d, w[-1]) for w in self.vocabulary for d in (-1, 0, 1)}
+
+    def locales(self, text: str) -> set[str]:
+        """The locales of the first phrase found in ``text``; empty if none."""
+        found = self._exact.find(text, text.split())
+        if found:
+            return found
+        squeezed = squeeze(text)
+        words = squeezed.split()
+        changed = squeezed != text
+        for n, word in enumerate(words):
+            if (len(word) > 3 and word not in self.vocabulary
+                    and ((len(word), word[0]) in self._first or (len(word), word[-1]) in self._last)):
+                near = self._correct(word)
+                if near:
+                    words[n], changed = near, True
+        return self._squeezed.find(squeezed, words) if changed else set()
+
+    def _correct(self, word: str) -> str | None:
+        """The phrase word one edit from ``word``, if there is one."""
+        candidates = set(self._deletions.get(word, ()))  # word lost a letter
+        for key in _deletions(word):  # word gained or changed a letter
+            candidates.update(self._deletions.get(key, ()))
+        near = sorted(c for c in candidates if _one_edit(word, c))
+        return near[0] if near else None
+
+
+class _PhraseIndex:
+    """Exact phrases: whole words where the script has spaces, anywhere where it has not."""
+
+    def __init__(self, phrases: dict[str, set[str]]):
+        self.phrases = phrases
+        self._by_first_word: dict[str, list[tuple[list[str], set[str]]]] = {}
+        self._by_first_char: dict[str, list[tuple[str, set[str]]]] = {}
+        for phrase in sorted(phrases, key=len, reverse=True):  # longest first
+            if spaced(phrase):
+                words = phrase.split()
+                self._by_first_word.setdefault(words[0], []).append((words, phrases[phrase]))
+            else:
+                self._by_first_char.setdefault(phrase[0], []).append((phrase, phrases[phrase]))
+
+    def find(self, text: str, words: list[str]) -> set[str]:
+        for n, word in enumerate(words):
+            for phrase, locales in self._by_first_word.get(word, ()):
+                if words[n:n + len(phrase)] == phrase:
+                    return locales
+        if self._by_first_char and not text.isascii():
+            for n, char in enumerate(text):
+                for phrase, locales in self._by_first_char.get(char, ()):
+                    if text.startswith(phrase, n):
+                        return locales
+        return set()
+
+
+def squeeze(text: str) -> str:
+    """Runs of one letter become one letter: "diiie" -> "die"."""
+    return _REPEATS.sub(r"\1", text)
+
+
+def spaced(phrase: str) -> bool:
+    """Written with spaces between words (Latin, Cyrillic, Hangul...), so matched as whole words."""
+    return " " in phrase or phrase.isascii() or _latin(phrase)
+
+
+def fuzzy_script(phrase: str) -> bool:
+    """Written in letters that make words (not Chinese or Japanese characters), so typos are words too."""
+    return not any("\u2e80" <= c <= "\ufaff" for c in phrase)
+
+
+def _latin(text: str) -> bool:
+    return all(c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in text)
+
+
+def _letters(word: str) -> int:
+    return sum(1 for c in word if c.isalpha())
+
+
+def _deletions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1:] for i in range(len(word))]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """At most one insertion, deletion, substitution or swap of neighbours apart."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1:]
+    if a[i + 1:] == b[i + 1:]:  # one letter changed
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]

@@ -1,0 +1,120 @@
+"""Prometheus metrics at ``GET /metrics``, added up across gunicorn workers.
+
+Under gunicorn, gunicorn.conf.py sets ``PROMETHEUS_MULTIPROC_DIR`` before any
+worker starts, each worker writes its values to files there, and /metrics
+reads them all. Without it (``flask run``, tests) the process's own registry
+is served.
+"""
+
+import os
+import threading
+import time
+
+from flask import Blueprint, Response, g, request
+from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge,
+                               Histogram, generate_latest, multiprocess)
+
+from .state import textline
+
+bp = Blueprint("metrics", __name__)
+
+MESSAGES = Counter(
+    "textline_messages", "Webhook messages by topic, locale, channel and outcome "
+    "(replied, silent: answered with an empty <Response/>, rejected: bad signature, error).",
+    ["topic", "locale", "channel", "outcome"],
+)
+LATENCY = Histogram(
+    "textline_reply_seconds", "Time to answer POST /sms inside the app, signature check included.",
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+PENDING = Gauge("textline_counts_pending", "Counts buffered in memory, not yet written to the database.",
+                multiprocess_mode="livesum")
+DROPPED = Counter("textline_counts_dropped", "Counts dropped because the buffer was full while the database was unreachable.")
+FLUSH_FAILURES = Counter("textline_count_flush_failures", "Count flushes that failed (database unreachable or erroring).")
+RELOAD_ERRORS = Counter("textline_catalog_reload_errors", "Content or catalog edits that failed to load (the last good version kept serving).")
+
+REFRESH_SECONDS = 1.0
+
+
+@bp.get("/metrics")
+def metrics():
+    _Watcher.for_app(textline()).refresh()
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def message(reply, channel: str) -> None:
+    """Count one answered message (called by the webhook view)."""
+    MESSAGES.labels(reply.topic, reply.locale, channel, "replied" if reply.text is not None else "silent").inc()
+    g.textline_counted = True
+
+
+@bp.before_app_request
+def _start_clock():
+    if request.path == "/sms":
+        g.textline_started = time.perf_counter()
+
+
+@bp.after_app_request
+def _observe(response):
+    started = g.pop("textline_started", None)
+    if started is not None:
+        LATENCY.observe(time.perf_counter() - started)
+        if not g.pop("textline_counted", False):
+            MESSAGES.labels("", "", "", "rejected" if response.status_code == 403 else "error").inc()
+        _Watcher.for_app(textline()).start()
+    return response
+
+
+class _Watcher:
+    """Copies this process's counter and library state into the metrics about once a second.
+
+    The buffer empties and fills between requests, and another worker may be
+    the one asked for /metrics, so each worker publishes its own numbers.
+    """
+
+    _lock = threading.Lock()
+
+    def __init__(self, state):
+        self.state = state
+        self.pid = None
+        self.seen = {"dropped": 0, "failures": 0, "reload_errors": 0}
+
+    @classmethod
+    def for_app(cls, state) -> "_Watcher":
+        watcher = getattr(state, "_metrics_watcher", None)
+        if watcher is None:
+            with cls._lock:
+                watcher = getattr(state, "_metrics_watcher", None)
+                if watcher is None:
+                    watcher = state._metrics_watcher = cls(state)
+        return watcher
+
+    def start(self) -> None:
+        if self.pid == os.getpid():
+            return
+        with self._lock:
+            if self.pid == os.getpid():
+                return
+            self.pid = os.getpid()  # a forked worker needs its own thread
+            threading.Thread(target=self._run, name="textline-metrics", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(REFRESH_SECONDS)
+            self.refresh()
+
+    def refresh(self) -> None:
+        counter, library = self.state.counter, self.state.library
+        PENDING.set(counter.pending)
+        with self._lock:
+            for name, metric, value in (("dropped", DROPPED, counter.dropped),
+                                        ("failures", FLUSH_FAILURES, counter.failures),
+                                        ("reload_errors", RELOAD_ERRORS, library.reload_errors)):
+                if value > self.seen[name]:
+                    metric.inc(value - self.seen[name])
+                    self.seen[name] = value

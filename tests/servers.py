@@ -1,0 +1,138 @@
+"""Real servers for tests: a throwaway PostgreSQL cluster and gunicorn running wsgi:app."""
+
+import contextlib
+import glob
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from service.settings import ROOT
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def pg_bin() -> Path | None:
+    """The directory of PostgreSQL's server programs: TEXTLINE_TEST_PG_BIN, PATH, or Debian's."""
+    candidates = [os.environ.get("TEXTLINE_TEST_PG_BIN")]
+    if shutil.which("pg_ctl"):
+        candidates.append(str(Path(shutil.which("pg_ctl")).resolve().parent))
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True)
+    for candidate in filter(None, candidates):
+        if (Path(candidate) / "pg_ctl").exists() and (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    return None
+
+
+def require_pg_bin() -> Path:
+    """PostgreSQL's programs, or skip (fail in CI, where TEXTLINE_TEST_REQUIRE_PG=1)."""
+    found = pg_bin()
+    if found is None:
+        reason = "PostgreSQL server programs (pg_ctl, initdb) not found; set TEXTLINE_TEST_PG_BIN or install postgresql"
+        if os.environ.get("TEXTLINE_TEST_REQUIRE_PG") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresCluster:
+    """A private PostgreSQL server in a temporary directory, on a loopback port, that a test may stop."""
+
+    def __init__(self, bin_dir: Path):
+        self.bin = bin_dir
+        self.dir = Path(tempfile.mkdtemp(prefix="textline-pg-"))
+        self.port = free_port()
+        # initdb and postgres refuse to run as root
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(self.dir, "postgres")
+        self._run("initdb", "-D", str(self.dir / "data"), "-U", "textline", "-A", "trust", "-E", "UTF8", "--no-sync")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://textline@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "log"), "-o", options, "-w", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run([*self.as_user, str(self.bin / program), *args], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+
+
+class Gunicorn:
+    """``gunicorn wsgi:app`` with gunicorn.conf.py, on a port it picks itself."""
+
+    def __init__(self, env: dict, workers: int, tmp_path: Path):
+        self.log_path = tmp_path / "gunicorn.log"
+        self.log = open(self.log_path, "w+")
+        env = {**os.environ, **env, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "--config", str(ROOT / "gunicorn.conf.py"), "--bind", "127.0.0.1:0",
+             "--workers", str(workers), "wsgi:app"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self.base_url = f"http://127.0.0.1:{self._port()}"
+        self._wait_for_workers(workers)
+
+    def _port(self) -> int:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            match = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", self.log_path.read_text())
+            if match:
+                return int(match.group(1))
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log_path.read_text()}")
+            time.sleep(0.05)
+        raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()}")
+
+    def _wait_for_workers(self, workers: int) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base_url + "/healthz", timeout=5):
+                    pass
+                if self.log_path.read_text().count("Booting worker") >= workers:
+                    return
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"gunicorn did not answer:\n{self.log_path.read_text()}")
+
+    def stop(self) -> int:
+        """Stop gracefully, as a deploy or `systemctl stop` does; return the exit code."""
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=60)
+        self.log.close()
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()

@@ -1,0 +1,80 @@
+import pytest
+
+from service.paging import SMS, WHATSAPP
+from service.replies import Sender, answer
+from service.segments import segment
+
+US = Sender(SMS, "US")
+LOCALES = ["es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "fr", "pt"]
+SCRIPTS = {"zh": "\u4e00-\u9fff", "ko": "\uac00-\ud7af", "ar": "\u0600-\u06ff", "ru": "\u0400-\u04ff"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_ten_locales_answer_meds_and_menu_in_their_language(library, locale):
+    for body in (f"MEDS {locale.upper()}", f"MENU {locale.upper()}"):
+        reply = answer(library, body, US)
+        assert reply.locale == locale, body
+        assert segment(reply.text).segments <= 3
+        if locale in SCRIPTS:
+            import re
+            assert re.search(f"[{SCRIPTS[locale]}]", reply.text)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_page_of_every_topic_is_within_budget_and_complete(library, locale):
+    for topic in library.content.topics:
+        assert library.status(topic, locale) == "complete", (topic, locale)
+        for page in library.topic_pages(topic, locale, SMS).pages:
+            assert segment(page).segments <= 3
+        for page in library.topic_pages(topic, locale, WHATSAPP).pages:
+            assert len(page) <= 1600
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_localized_keywords_and_language_words_decide(library, locale):
+    for topic in library.content.topics.values():
+        word = library.words(locale, topic.keywords)[0]
+        reply = answer(library, word, Sender(SMS, None))
+        assert reply.topic == topic.name
+    name = library.words(locale, library.content.words["language"])[0]
+    assert answer(library, name, US).locale == locale
+
+
+@pytest.mark.parametrize("body, locale", [
+    ("MEDS ES", "es"), ("TERAPIA", "es"), ("MENU ES", "es"), ("ESPAÑOL", "es"), ("espanol", "es"),
+    ("药物", "zh"), ("药物2", "zh"), ("中文", "zh"), ("TIẾNG VIỆT", "vi"), ("tieng viet", "vi"),
+    ("العربية", "ar"), ("한국어", "ko"), ("РУССКИЙ", "ru"), ("FRANÇAIS", "fr"), ("MEDS PT", "pt"),
+    ("你好", "zh"), ("안녕하세요", "ko"),  # not understood: menu in the script's language
+])
+def test_language_choice(library, body, locale):
+    assert answer(library, body, US).locale == locale
+
+
+@pytest.mark.parametrize("country, locale", [("US", "en"), ("MX", "es"), ("ES", "es"), ("GB", "en"), (None, "en")])
+def test_shared_keyword_follows_country(library, country, locale):
+    assert answer(library, "DOCTOR", Sender(SMS, country)).locale == locale
+
+
+def test_whatsapp_sender_without_country_uses_calling_code(library):
+    assert answer(library, "DOCTOR", Sender.from_twilio("whatsapp:+5215512345678")).locale == "es"
+
+
+def test_page_hints_lead_back_to_the_same_language(library):
+    for locale in LOCALES:
+        body = f"MEDS {locale.upper()}"
+        for _ in range(30):
+            reply = answer(library, body, US)
+            assert reply.locale == locale, (locale, body)
+            last = reply.text.rsplit("\n", 1)[-1]
+            pages = library.topic_pages("MEDS", locale, SMS)
+            if reply.page == len(pages.pages):
+                break
+            assert pages.keyword in last
+            body = f"{pages.keyword} {reply.page + 1}"
+        else:
+            pytest.fail("hints never reached the last page")
+
+
+def test_fallback_chain_is_explicit(library):
+    assert library.chain("es_MX") == ["es", "en"]
+    assert library.chain("en") == ["en"]
