@@ -5,18 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench install catalogs translations db clean
+.PHONY: run test bench install catalogs translations db clean chromium wrk
 
 run: catalogs db
 	@test -n "$$TWILIO_AUTH_TOKEN" || echo "WARNING: TWILIO_AUTH_TOKEN is not set, so /sms accepts UNSIGNED requests. Local trials only."
 	$(BIN)/textline run --host 127.0.0.1 --port $(PORT)
 
-test: catalogs
+test: catalogs chromium
 	$(BIN)/textline content check
 	$(BIN)/pytest
 
-bench: catalogs
+# The core path in microseconds per message, then the webhook under gunicorn
+# against a bare Flask baseline with wrk (Debian's package, installed if missing).
+bench: catalogs wrk
 	$(BIN)/python bench/core.py
+	$(BIN)/python bench/webhook.py
+
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 
 install: $(INSTALLED)
 
@@ -34,6 +40,16 @@ catalogs: install
 # (changed entries become fuzzy, so they fall back to English until reviewed).
 translations: install
 	$(BIN)/textline translations update
+
+# The browser tests drive Debian's Chromium (Playwright's own download is not
+# reachable). Outside CI a failed install only warns: those tests then skip.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
+
+chromium:
+	@test -x $(CHROMIUM) \
+		|| { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } \
+		|| { test "$$CI" != true && echo "WARNING: could not install $(CHROMIUM); the browser tests will be skipped."; }
 
 db: install
 	$(BIN)/textline db upgrade

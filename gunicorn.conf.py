@@ -43,6 +43,8 @@ class OneLineFormatter(logging.Formatter):
             line = f"{head} msg={_quote(message)}"
         if record.exc_info and record.exc_info[0] is not None:
             line += " " + _error(record.exc_info[1])
+        elif record.exc_text:  # already reduced by service.logs: frames, no message
+            line += f" traceback={_quote(record.exc_text)}"
         return line
 
 

@@ -1,18 +1,23 @@
 """textline: a multilingual SMS and WhatsApp information line."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import logs
 from .settings import Settings
 from .state import Textline
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment, overridden by ``test_config``."""
+    logs.configure()  # before anything can log a request
     app = Flask(__name__, static_folder=None)  # staff CSS is served by the admin blueprint, behind auth
     settings = Settings.from_env()
     if test_config:
         settings = settings.replace(**test_config)
     app.config.from_mapping(MAX_CONTENT_LENGTH=64 * 1024)
+    # Behind a TLS-terminating proxy, see the URL Twilio called (scheme, host, port) for signatures.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_port=1)
     app.extensions["textline"] = Textline.start(settings)
 
     from . import admin, cli, metrics, webhook

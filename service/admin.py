@@ -114,6 +114,7 @@ def usage():
         total=sum(r["count"] for r in rows),
         by_topic=chart(rows, days, "topic", topic_order),
         by_locale=chart(rows, days, "locale", locale_order),
+        by_channel=chart(rows, days, "channel", list(CHANNELS)),
         totals={key: _totals(rows, key) for key in ("topic", "locale", "channel")},
         topics=topic_order,
         locales=locale_order,

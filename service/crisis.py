@@ -32,10 +32,13 @@ class CrisisMatcher:
         self._squeezed = _PhraseIndex(squeezed)
         # Every phrase word long enough to forgive one edit (squeezed), and
         # each of its one-letter deletions, pointing back to the word.
-        self.vocabulary = {
-            squeeze(word) for form in forms if fuzzy_script(form)
+        long_words = {
+            word for form in forms if fuzzy_script(form)
             for word in form.split() if _letters(word) >= FUZZY_MIN_LETTERS
         }
+        self.vocabulary = long_words | {squeeze(word) for word in long_words}
+        # Words of the phrases themselves are never "corrected" into others ("morir" is not "mourir").
+        self._known = {word for form in (*forms, *squeezed) for word in form.split()}
         self._deletions: dict[str, set[str]] = {}
         for word in self.vocabulary:
             for key in (word, *_deletions(word)):
@@ -51,18 +54,25 @@ class CrisisMatcher:
         if found:
             return found
         squeezed = squeeze(text)
-        words = squeezed.split()
-        changed = squeezed != text
+        words = self._corrected(squeezed.split())
+        found = self._squeezed.find(" ".join(words), words)
+        if not found and squeezed != text:  # "suiide" is "suicide" less a letter, but squeezes to "suide"
+            words = [squeeze(word) for word in self._corrected(text.split())]
+            found = self._squeezed.find(" ".join(words), words)
+        return found
+
+    def _corrected(self, words: list[str]) -> list[str]:
         for n, word in enumerate(words):
-            if (len(word) > 3 and word not in self.vocabulary
-                    and ((len(word), word[0]) in self._first or (len(word), word[-1]) in self._last)):
+            if len(word) > 3 and word not in self._known:
                 near = self._correct(word)
                 if near:
-                    words[n], changed = near, True
-        return self._squeezed.find(squeezed, words) if changed else set()
+                    words[n] = squeeze(near)
+        return words
 
     def _correct(self, word: str) -> str | None:
         """The phrase word one edit from ``word``, if there is one."""
+        if (len(word), word[0]) not in self._first and (len(word), word[-1]) not in self._last:
+            return None
         candidates = set(self._deletions.get(word, ()))  # word lost a letter
         for key in _deletions(word):  # word gained or changed a letter
             candidates.update(self._deletions.get(key, ()))
@@ -99,7 +109,11 @@ class _PhraseIndex:
 
 def squeeze(text: str) -> str:
     """Runs of one letter become one letter: "diiie" -> "die"."""
-    return _REPEATS.sub(r"\1", text)
+    return _REPEATS.sub(_first_of_run, text) if _REPEATS.search(text) else text
+
+
+def _first_of_run(match: re.Match) -> str:
+    return match.group(1)
 
 
 def spaced(phrase: str) -> bool:

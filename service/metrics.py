@@ -19,8 +19,9 @@ from .state import textline
 bp = Blueprint("metrics", __name__)
 
 MESSAGES = Counter(
-    "textline_messages", "Webhook messages by topic, locale, channel and outcome "
-    "(replied, silent: answered with an empty <Response/>, rejected: bad signature, error).",
+    "textline_messages", "Webhook messages by topic, locale, channel and outcome (replied; silent: an "
+    "empty <Response/>; limited: a sender over the rate limit; rejected: malformed or badly signed; "
+    "error: answered with the menu after an unexpected error).",
     ["topic", "locale", "channel", "outcome"],
 )
 LATENCY = Histogram(
@@ -47,15 +48,16 @@ def metrics():
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 
-def message(reply, channel: str) -> None:
+def message(reply, channel: str, outcome: str | None = None) -> None:
     """Count one answered message (called by the webhook view)."""
-    MESSAGES.labels(reply.topic, reply.locale, channel, "replied" if reply.text is not None else "silent").inc()
+    outcome = outcome or ("replied" if reply.text is not None else "silent")
+    MESSAGES.labels(reply.topic, reply.locale, channel, outcome).inc()
     g.textline_counted = True
 
 
 @bp.before_app_request
 def _start_clock():
-    if request.path == "/sms":
+    if request.path == "/sms" and request.method == "POST":
         g.textline_started = time.perf_counter()
 
 
@@ -65,7 +67,8 @@ def _observe(response):
     if started is not None:
         LATENCY.observe(time.perf_counter() - started)
         if not g.pop("textline_counted", False):
-            MESSAGES.labels("", "", "", "rejected" if response.status_code == 403 else "error").inc()
+            rejected = response.status_code in (400, 403, 413)  # malformed, unsigned, too large
+            MESSAGES.labels("", "", "", "rejected" if rejected else "error").inc()
         _Watcher.for_app(textline()).start()
     return response
 

@@ -18,6 +18,7 @@ _ASCII_PUNCT = str.maketrans(
     | {"\x7f": " "}
 )
 _DIGIT_EDGE = re.compile(r"(?<=\D)(?=\d)|(?<=\d)(?=\D)")
+_DIGIT = re.compile(r"\d")
 
 
 def normalize(text: str) -> str:
@@ -30,7 +31,7 @@ def normalize(text: str) -> str:
         folded = text.lower().translate(_ASCII_PUNCT)
     else:
         folded = _fold(text)
-    if any(c.isdigit() for c in folded):
+    if _DIGIT.search(folded):
         folded = _DIGIT_EDGE.sub(" ", folded)
     return " ".join(folded.split())
 

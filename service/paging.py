@@ -73,9 +73,14 @@ def _fill(pieces: list, start: int, end: int, budget: Budget, footer: str) -> in
             return False
         return budget.fits(_join([*page, (paragraph, head)]) + footer)
 
-    clauses = [m.end() for m in _CLAUSE_END.finditer(sentence)]
-    # Word cuts leave at least three words on each side.
-    words = [m.start() for m in re.finditer(" ", sentence)][2:-2]
+    # A cut leaves at least four words before it and three after it, so no page
+    # ends or starts with a stray fragment.
+    spaces = [m.start() for m in re.finditer(" ", sentence)]
+    if len(spaces) < 6:
+        return end
+    low, high = spaces[3], spaces[-3]
+    clauses = [c for c in (m.end() for m in _CLAUSE_END.finditer(sentence)) if low <= c <= high + 1]
+    words = [c for c in spaces if low <= c <= high]
     cut = next((c for c in reversed(clauses) if fits(sentence[:c].rstrip())), None)
     if cut is None and _room(page, budget, footer) > 0.1:
         cut = next((c for c in reversed(words) if fits(sentence[:c])), None)

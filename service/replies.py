@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from .library import Library, TopicPages, compact
+from .library import Library, TopicPages
 from .normalize import normalize
 from .paging import SMS, WHATSAPP
 
@@ -47,17 +47,18 @@ class Sender:
 def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
     """Reply to one message, as the webhook, the simulator and ``textline text`` do."""
     text = normalize(body[:MAX_BODY])
-    crisis_locales = library.crisis_locales(text)
+    carrier_word = text in STOP_WORDS or text in START_WORDS  # never read as anything else
+    crisis_locales = set() if carrier_word else library.crisis_locales(text)
     if crisis_locales:
         locale = _pick(library, crisis_locales, sender)
         return Reply(library.crisis(locale, sender.country), CRISIS, locale)
-    if text in STOP_WORDS or text in START_WORDS:
+    if carrier_word:
         label = STOP if text in STOP_WORDS else START
         if opted_out_by_twilio:  # Advanced Opt-Out already confirmed it
             return Reply(None, label, library.default_locale)
         return Reply(library.message(label, library.default_locale), label, library.default_locale)
 
-    whole = compact(text)
+    whole = text.replace(" ", "")  # already normalized
     if whole in library.language_words:  # "ESPAÑOL", "TIẾNG VIỆT", "ES": the menu in that language
         return _page(library.menu_pages(library.language_words[whole], sender.channel, sender.country), MENU, None)
     words, page, language = _peel(library, text.split())

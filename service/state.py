@@ -2,7 +2,7 @@
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy.engine import Engine
@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .counting import Counter
 from .db import create_tables, make_engine
 from .library import LiveLibrary
+from .ratelimit import FloodGate
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ class Textline:
     engine: Engine
     counter: Counter
     warned_unsigned: bool = False
+    flood: FloodGate = field(default_factory=FloodGate)
 
     @classmethod
     def start(cls, settings: Settings) -> "Textline":

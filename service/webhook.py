@@ -1,13 +1,17 @@
 """Twilio's webhook and the health check: parse, call the core, answer TwiML."""
 
 import logging
+import re
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, abort, request
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.exceptions import HTTPException
 
-from . import metrics
-from .replies import Sender, answer
+from . import metrics, ratelimit
+from .paging import SMS
+from .replies import CRISIS, START, STOP, Sender, answer
 from .state import textline
 
 log = logging.getLogger(__name__)
@@ -17,19 +21,58 @@ bp = Blueprint("webhook", __name__)
 @bp.post("/sms")
 def sms():
     app = textline()
+    if not _well_formed(request.get_data(cache=True)):
+        abort(400)
     if app.settings.twilio_auth_token:
         if not _signed(app.settings):
             abort(403)
     elif not app.warned_unsigned:
         app.warned_unsigned = True
         log.warning("TWILIO_AUTH_TOKEN is not set: this webhook accepts UNSIGNED requests. Local trials only.")
-    form = request.form
+    try:
+        return _reply(app, request.form)
+    except HTTPException:
+        raise
+    except Exception as error:  # never a 500 for Twilio: the menu still goes out
+        return _menu_after(error)
+
+
+def _reply(app, form) -> Response:
     sender = Sender.from_twilio(form.get("From", ""), form.get("FromCountry"))
-    reply = answer(app.library.current(), form.get("Body", ""), sender,
-                   opted_out_by_twilio=bool(form.get("OptOutType")))
+    library = app.library.current()
+    reply = answer(library, form.get("Body", ""), sender, opted_out_by_twilio=bool(form.get("OptOutType")))
+    if reply.topic not in (STOP, START):  # carrier words are always honoured
+        verdict = app.flood.check(form.get("From", ""), urgent=reply.topic == CRISIS)
+        if verdict in (ratelimit.SILENT, ratelimit.SLOW_DOWN):
+            metrics.message(reply, sender.channel, "limited")
+        if verdict == ratelimit.SILENT:
+            return twiml(None)
+        if verdict == ratelimit.SLOW_DOWN:
+            log.warning("one sender passed %d messages a minute: slowed down", app.flood.limit)
+            return twiml(library.message("slow_down", reply.locale))
     app.counter.record(reply.topic, reply.locale, sender.channel, reply.page, form.get("MessageSid"))
     metrics.message(reply, sender.channel)
     return twiml(reply.text)
+
+
+def _menu_after(error: Exception) -> Response:
+    log.error("unexpected %s in /sms; answered with the menu", type(error).__name__,
+              exc_info=(type(error), error, error.__traceback__))
+    try:
+        library = textline().library.current()
+        return twiml(library.menu_pages(library.default_locale, SMS, None).pages[0])
+    except Exception:
+        log.error("the menu could not be built either; answered with nothing")
+        return twiml(None)
+
+
+@bp.app_errorhandler(HTTPException)
+def plain_error(error: HTTPException):
+    """4xx and 5xx as one short line of plain text, keeping headers such as Allow."""
+    response = error.get_response()
+    response.set_data(f"{error.code} {error.name}\n")
+    response.mimetype = "text/plain"
+    return response
 
 
 @bp.get("/healthz")
@@ -43,6 +86,22 @@ def twiml(text: str | None) -> Response:
     if text is not None:
         response.message(text)
     return Response(str(response), mimetype="text/xml")
+
+
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+def _well_formed(raw: bytes) -> bool:
+    """A form body Twilio could have sent: valid %-escapes that decode to UTF-8."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return True  # nothing is read from it
+    if _BAD_ESCAPE.search(raw):
+        return False
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _signed(settings) -> bool:

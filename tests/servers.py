@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -119,7 +118,7 @@ class Gunicorn:
                     pass
                 if self.log_path.read_text().count("Booting worker") >= workers:
                     return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet, or the probe waited on a booting worker
                 pass
             time.sleep(0.05)
         raise RuntimeError(f"gunicorn did not answer:\n{self.log_path.read_text()}")

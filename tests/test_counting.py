@@ -39,7 +39,7 @@ def test_redelivery_counted_once_across_counters(database_url):
 
 def test_failed_flush_keeps_its_counts(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'later.db'}")
-    counter = Counter(engine, b"key")
+    counter = Counter(engine, b"key", interval=3600)
     counter.record("MEDS", "en", "sms", 2, "SM1")
     assert counter.flush() == 0  # no tables yet: the write fails
     assert counter.pending == 1 and counter.failures == 1
@@ -50,7 +50,7 @@ def test_failed_flush_keeps_its_counts(tmp_path):
 
 def test_bounded_buffer_counts_what_it_drops(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
-    counter = Counter(engine, b"key", max_pending=3)
+    counter = Counter(engine, b"key", interval=3600, max_pending=3)
     for n in range(5):
         counter.record("MEDS", "en", "sms", 1, f"SM{n}")
     assert counter.pending == 3 and counter.dropped == 2

@@ -1,0 +1,71 @@
+"""The pure core path (normalize, match, choose the locale, page) in microseconds per message.
+
+    .venv/bin/python bench/core.py [--rounds 2000]
+
+Target: at most 20 µs per message (issue 5).
+"""
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from service.library import build_library  # noqa: E402
+from service.replies import Sender, answer  # noqa: E402
+from service.settings import ROOT  # noqa: E402
+
+# A mix like a day's traffic: keywords and aliases, pages, other languages,
+# full-width and accented input, carrier words, crisis language, chatter.
+MESSAGES = [
+    ("MEDS", Sender("sms", "US")), ("meds 2", Sender("sms", "US")), ("Meds!", Sender("sms", "US")),
+    ("ＭＥＤＳ", Sender("sms", "US")), ("THERAPY", Sender("sms", "US")), ("therapy 3", Sender("sms", "US")),
+    ("TERAPIA", Sender("sms", "MX")), ("terapia 2", Sender("sms", "MX")), ("DOCTOR", Sender("sms", "MX")),
+    ("DOCTOR", Sender("sms", "US")), ("SELF-CARE", Sender("whatsapp", "US")), ("selfcare 2", Sender("sms", "US")),
+    ("BRAIN", Sender("sms", "US")), ("ABOUT FR", Sender("sms", "FR")), ("meds es", Sender("sms", "US")),
+    ("MENU", Sender("sms", "US")), ("ESPAÑOL", Sender("sms", "US")), ("中文", Sender("sms", "CN")),
+    ("HELP", Sender("sms", "US")), ("STOP", Sender("sms", "US")), ("START", Sender("sms", "US")),
+    ("hi, what is this?", Sender("sms", "US")), ("Hola, ¿qué es esto? Necesito información", Sender("sms", "MX")),
+    ("I want to die", Sender("sms", "US")), ("medication", Sender("whatsapp", "GB")), ("meds 99", Sender("sms", "US")),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2000)
+    args = parser.parse_args()
+    library = build_library(ROOT / "content", ROOT / "translations", "en")
+    for body, sender in MESSAGES:  # warm caches, prove every message answers
+        answer(library, body, sender)
+    gc.collect()
+    per_round = []
+    for _ in range(args.rounds):
+        start = time.perf_counter()
+        for body, sender in MESSAGES:
+            answer(library, body, sender)
+        per_round.append((time.perf_counter() - start) / len(MESSAGES) * 1e6)
+    slowest = []
+    for body, sender in MESSAGES:
+        start = time.perf_counter()
+        for _ in range(200):
+            answer(library, body, sender)
+        slowest.append(((time.perf_counter() - start) / 200 * 1e6, body))
+    with_sender = []
+    for _ in range(max(1, args.rounds // 10)):
+        start = time.perf_counter()
+        for body, sender in MESSAGES:
+            answer(library, body, Sender.from_twilio("+15551234567", sender.country))
+        with_sender.append((time.perf_counter() - start) / len(MESSAGES) * 1e6)
+    mean = statistics.mean(per_round)
+    print(f"core answer(): {len(MESSAGES)} kinds of message x {args.rounds} rounds")
+    print(f"  mean {mean:.1f} µs/message, median round {statistics.median(per_round):.1f} µs, "
+          f"best round {min(per_round):.1f} µs  (target <= 20 µs: {'met' if mean <= 20 else 'MISSED'})")
+    print(f"  with Sender.from_twilio per message: {statistics.mean(with_sender):.1f} µs/message")
+    print("  slowest kinds: " + ", ".join(f"{body!r} {us:.1f} µs" for us, body in sorted(slowest, reverse=True)[:4]))
+
+
+if __name__ == "__main__":
+    main()

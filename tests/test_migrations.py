@@ -1,0 +1,40 @@
+"""The schema comes from the Alembic migrations, applied once however many processes start together."""
+
+import concurrent.futures
+
+from sqlalchemy import inspect
+
+from service import migrate
+from service.db import make_engine
+
+
+def test_db_upgrade_applies_the_migrations(runner, app):
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert f"revision {migrate.head()}" in result.output
+    engine = app.extensions["textline"].engine
+    assert migrate.revision(engine) == migrate.head()
+    assert {"usage_counts", "seen_messages", "alembic_version"} <= set(inspect(engine).get_table_names())
+
+
+def test_simultaneous_upgrades_migrate_once(database_url):
+    engines = [make_engine(database_url) for _ in range(4)]
+    try:
+        with concurrent.futures.ThreadPoolExecutor(len(engines)) as pool:
+            did = list(pool.map(migrate.upgrade, engines))
+        assert did.count(True) >= 1  # the others found nothing left, or waited and re-checked
+        assert all(migrate.revision(engine) == migrate.head() for engine in engines)
+        assert migrate.upgrade(engines[0]) is False
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_a_database_made_before_migrations_is_adopted(tmp_path):
+    from service.db import metadata
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    metadata.create_all(engine)  # how the tables were made before Alembic
+    assert migrate.upgrade(engine) is True
+    assert migrate.revision(engine) == migrate.head()
+    engine.dispose()
