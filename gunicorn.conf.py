@@ -4,6 +4,7 @@ Every value can be overridden on the command line (``--workers 4``,
 ``--bind 0.0.0.0:8000``) or with ``GUNICORN_CMD_ARGS``.
 """
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -86,6 +87,16 @@ else:
     for _name in os.listdir(os.environ["PROMETHEUS_MULTIPROC_DIR"]):  # counts of a previous run
         if _name.endswith(".db"):
             os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], _name))
+
+
+def post_worker_init(worker):
+    """Move the loaded app (catalogs, pages, indexes) out of the garbage collector's sight.
+
+    Those objects live as long as the worker; without this every full
+    collection walks them all, which costs throughput and tail latency.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def worker_exit(server, worker):

@@ -53,14 +53,19 @@ def signed_requests(count: int) -> str:
     for n in range(count):
         body, country, channel = MIX[n % len(MIX)]
         number = f"+1{2000000000 + n * 7:010d}"
-        form = {
-            "ToCountry": "US", "SmsMessageSid": f"SM{n:032x}", "NumMedia": "0", "SmsSid": f"SM{n:032x}",
-            "SmsStatus": "received", "Body": body, "To": "+15550001111", "NumSegments": "1",
-            "MessageSid": f"SM{n:032x}", "AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01",
-            "From": f"whatsapp:{number}" if channel == "whatsapp" else number,
+        sid = f"SM{n:032x}"
+        form = {  # the fields Twilio posts for an inbound SMS
+            "ToCountry": "US", "ToState": "CA", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "",
+            "FromZip": "", "SmsSid": sid, "FromState": "", "SmsStatus": "received", "FromCity": "",
+            "Body": body, "To": "+15550001111", "MessagingServiceSid": "MG" + "0" * 32, "ToZip": "",
+            "NumSegments": "1", "ReferralNumMedia": "0", "MessageSid": sid, "AccountSid": "AC" + "0" * 32,
+            "ApiVersion": "2010-04-01", "From": f"whatsapp:{number}" if channel == "whatsapp" else number,
         }
         if channel == "sms":
             form["FromCountry"] = country
+        else:
+            form["ProfileName"] = "Sam"
+            form["WaId"] = number.lstrip("+")
         signature = validator.compute_signature(f"{PUBLIC}/sms", form)
         lines.append(f"{signature}\t{urllib.parse.urlencode(form)}")
     return "\n".join(lines) + "\n"

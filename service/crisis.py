@@ -5,9 +5,10 @@ the exact phrases (whole words, or anywhere in scripts written without
 spaces), a message also matches when, after squeezing repeated letters
 ("diiie" -> "die", "kill" -> "kil"), each long word is at most one edit
 (insertion, deletion, substitution or swap of neighbours) from a phrase word
-of six letters or more ("suicde", "kil myself", "killmyself"). Everything is
-indexed when the Library is built; a message costs a few dictionary reads
-per long word and a dictionary read per word.
+of six letters or more ("suicde", "kil myself", "killmyself"). Words that
+belong to a phrase are never "corrected" into another one. Everything is
+indexed when the Library is built: a message costs a dictionary read per
+word, and about one per letter for a longer word that might be a typo.
 """
 
 import re
@@ -19,7 +20,9 @@ _REPEATS = re.compile(r"(.)\1+")
 class CrisisMatcher:
     """Locales of the crisis phrases found in a normalized text."""
 
-    def __init__(self, phrases: dict[str, set[str]]):
+    def __init__(self, phrases: dict[str, set[str]], keywords=()):
+        """``phrases``: normalized phrase -> locales; ``keywords``: words that mean something else
+        (MEDS, TERAPIA...), never read as a typo of a crisis word."""
         forms: dict[str, set[str]] = {}
         for phrase, locales in phrases.items():
             forms.setdefault(phrase, set()).update(locales)
@@ -38,15 +41,15 @@ class CrisisMatcher:
         }
         self.vocabulary = long_words | {squeeze(word) for word in long_words}
         # Words of the phrases themselves are never "corrected" into others ("morir" is not "mourir").
-        self._known = {word for form in (*forms, *squeezed) for word in form.split()}
+        self._known = {word for form in (*forms, *squeezed) for word in form.split()} | set(keywords)
         self._deletions: dict[str, set[str]] = {}
         for word in self.vocabulary:
             for key in (word, *_deletions(word)):
                 self._deletions.setdefault(key, set()).add(word)
-        # One edit keeps the first or the last letter of a word of 3 or more,
-        # and changes the length by at most one: a cheap test before looking.
-        self._first = {(len(w) + d, w[0]) for w in self.vocabulary for d in (-1, 0, 1)}
-        self._last = {(len(w) + d, w[-1]) for w in self.vocabulary for d in (-1, 0, 1)}
+        # One edit changes the length by at most one and leaves the first or the
+        # last few letters whole (see _ends): a cheap test before looking.
+        self._heads = {(len(w) + d, w[:_ends(len(w) + d)]) for w in self.vocabulary for d in (-1, 0, 1)}
+        self._tails = {(len(w) + d, w[-_ends(len(w) + d):]) for w in self.vocabulary for d in (-1, 0, 1)}
 
     def locales(self, text: str) -> set[str]:
         """The locales of the first phrase found in ``text``; empty if none."""
@@ -71,13 +74,18 @@ class CrisisMatcher:
 
     def _correct(self, word: str) -> str | None:
         """The phrase word one edit from ``word``, if there is one."""
-        if (len(word), word[0]) not in self._first and (len(word), word[-1]) not in self._last:
+        size = len(word)
+        ends = _ends(size)
+        if (size, word[:ends]) not in self._heads and (size, word[-ends:]) not in self._tails:
             return None
-        candidates = set(self._deletions.get(word, ()))  # word lost a letter
-        for key in _deletions(word):  # word gained or changed a letter
-            candidates.update(self._deletions.get(key, ()))
-        near = sorted(c for c in candidates if _one_edit(word, c))
-        return near[0] if near else None
+        deletions = self._deletions
+        found = deletions.get(word)  # word lost a letter
+        near = [c for c in found if _one_edit(word, c)] if found else []
+        for n in range(size):  # word gained or changed a letter
+            found = deletions.get(word[:n] + word[n + 1:])
+            if found:
+                near.extend(c for c in found if _one_edit(word, c))
+        return min(near) if near else None  # the same answer in every process
 
 
 class _PhraseIndex:
@@ -128,6 +136,11 @@ def fuzzy_script(phrase: str) -> bool:
 
 def _latin(text: str) -> bool:
     return all(c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in text)
+
+
+def _ends(size: int) -> int:
+    """How many letters one edit leaves whole at one end or the other of a word of ``size`` letters."""
+    return 3 if size >= 8 else 2 if size >= 5 else 1
 
 
 def _letters(word: str) -> int:

@@ -2,7 +2,6 @@
 
 import functools
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ class Library:
             (topic, locale, channel): self._paginate(topic, locale, channel)
             for topic in content.topics for locale in self.locales for channel in CHANNELS
         }
-        self._crisis = CrisisMatcher(self.crisis_phrases)
+        self._crisis = CrisisMatcher(self.crisis_phrases, keywords=[*self.topic_words, *self.menu_words, *self.help_words])
         self._pages_cache: dict[tuple, TopicPages] = {}
         for locale in self.locales:  # fail now, not at request time, on a broken menu
             self.menu_pages(locale, CHANNELS[0], None)

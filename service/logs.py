@@ -33,12 +33,10 @@ def configure() -> None:
         logging.setLogRecordFactory(factory)
         _installed = True
     root = logging.getLogger()
-    if not root.handlers:  # gunicorn workers, `textline` commands: warnings to stderr
+    if not root.handlers:  # `textline` commands and bare servers: warnings and errors to stderr
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
-        if root.level > logging.INFO:
-            root.setLevel(logging.INFO)
 
 
 def redact(record: logging.LogRecord) -> logging.LogRecord:

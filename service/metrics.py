@@ -9,6 +9,7 @@ is served.
 import os
 import threading
 import time
+import weakref
 
 from flask import Blueprint, Response, g, request
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge,
@@ -83,7 +84,7 @@ class _Watcher:
     _lock = threading.Lock()
 
     def __init__(self, state):
-        self.state = state
+        self._state = weakref.ref(state)  # the thread ends when the app is gone (tests make many)
         self.pid = None
         self.seen = {"dropped": 0, "failures": 0, "reload_errors": 0}
 
@@ -109,10 +110,14 @@ class _Watcher:
     def _run(self) -> None:
         while True:
             time.sleep(REFRESH_SECONDS)
-            self.refresh()
+            if not self.refresh():
+                return
 
-    def refresh(self) -> None:
-        counter, library = self.state.counter, self.state.library
+    def refresh(self) -> bool:
+        state = self._state()
+        if state is None:
+            return False
+        counter, library = state.counter, state.library
         PENDING.set(counter.pending)
         with self._lock:
             for name, metric, value in (("dropped", DROPPED, counter.dropped),
@@ -121,3 +126,4 @@ class _Watcher:
                 if value > self.seen[name]:
                     metric.inc(value - self.seen[name])
                     self.seen[name] = value
+        return True

@@ -2,14 +2,16 @@
 
 import logging
 import re
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl, unquote_to_bytes
+from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, abort, request
-from twilio.request_validator import RequestValidator, get_signature_algorithm
-from twilio.twiml.messaging_response import MessagingResponse
+from twilio.request_validator import get_signature_algorithm
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from . import metrics, ratelimit
+from . import signature as signature_check
 from .paging import SMS
 from .replies import CRISIS, START, STOP, Sender, answer
 from .state import textline
@@ -21,16 +23,18 @@ bp = Blueprint("webhook", __name__)
 @bp.post("/sms")
 def sms():
     app = textline()
-    if not _well_formed(request.get_data(cache=True)):
+    raw = request.get_data(cache=True)
+    if not _well_formed(raw):
         abort(400)
+    form = _form(raw)
     if app.settings.twilio_auth_token:
-        if not _signed(app.settings):
+        if not _signed(app.settings, form):
             abort(403)
     elif not app.warned_unsigned:
         app.warned_unsigned = True
         log.warning("TWILIO_AUTH_TOKEN is not set: this webhook accepts UNSIGNED requests. Local trials only.")
     try:
-        return _reply(app, request.form)
+        return _reply(app, form)
     except HTTPException:
         raise
     except Exception as error:  # never a 500 for Twilio: the menu still goes out
@@ -82,10 +86,11 @@ def healthz():
 
 
 def twiml(text: str | None) -> Response:
-    response = MessagingResponse()
-    if text is not None:
-        response.message(text)
-    return Response(str(response), mimetype="text/xml")
+    """The TwiML twilio's MessagingResponse writes, built without ElementTree (50 µs a reply)."""
+    if text is None:
+        return Response('<?xml version="1.0" encoding="UTF-8"?><Response />', mimetype="text/xml")
+    message = f"<Message>{xml_escape(text)}</Message>" if text else "<Message />"
+    return Response(f'<?xml version="1.0" encoding="UTF-8"?><Response>{message}</Response>', mimetype="text/xml")
 
 
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
@@ -104,14 +109,22 @@ def _well_formed(raw: bytes) -> bool:
     return True
 
 
-def _signed(settings) -> bool:
+def _form(raw: bytes):
+    """The posted form; parsed directly, as werkzeug's request.form costs 100 µs more a request."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return request.form
+    return MultiDict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _signed(settings, form) -> bool:
     """Check X-Twilio-Signature against the URL Twilio called."""
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         return False
-    url = request.url
     if settings.public_base_url:
         query = request.query_string.decode("latin-1")
         url = settings.public_base_url + request.path + (f"?{query}" if query else "")
+    else:
+        url = request.url
     algorithm = get_signature_algorithm(request.headers.get("X-Twilio-Webhooks-Signature-Settings"))
-    return RequestValidator(settings.twilio_auth_token).validate(url, request.form, signature, algorithm)
+    return signature_check.valid(settings.twilio_auth_token, url, form, signature, algorithm)

@@ -38,3 +38,7 @@ def test_a_database_made_before_migrations_is_adopted(tmp_path):
     assert migrate.upgrade(engine) is True
     assert migrate.revision(engine) == migrate.head()
     engine.dispose()
+
+
+def test_head_constant_names_the_newest_migration():
+    assert migrate.HEAD == migrate.head()

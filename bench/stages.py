@@ -1,0 +1,101 @@
+"""Where a webhook request's time goes, stage by stage, in microseconds of CPU.
+
+    .venv/bin/python bench/stages.py
+
+Times each step of POST /sms on realistic signed Twilio forms, outside any
+server: Flask's own request handling (the bare baseline app), parsing the
+form, the signature, the core answer, the flood gate, queueing the count,
+the metrics and the TwiML. The sum next to the baseline explains the
+throughput ratio `bench/webhook.py` measures.
+"""
+
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="textline-stages-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from urllib.parse import parse_qsl  # noqa: E402
+
+from werkzeug.datastructures import MultiDict  # noqa: E402
+from werkzeug.test import EnvironBuilder  # noqa: E402
+
+import baseline  # noqa: E402
+import webhook as bench  # noqa: E402
+from service import create_app, metrics, signature  # noqa: E402
+from service.replies import Sender, answer  # noqa: E402
+from service.webhook import _well_formed, twiml  # noqa: E402
+
+N = 3000
+
+
+def cpu_us(function, items) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        for item in items:
+            function(item)
+        best = min(best, (time.process_time() - start) / len(items) * 1e6)
+    return best
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="textline-stages-"))
+    os.environ.update(TWILIO_AUTH_TOKEN=bench.TOKEN, PUBLIC_BASE_URL=bench.PUBLIC,
+                      DATABASE_URL=f"sqlite:///{tmp / 'stages.db'}")
+    import logging
+
+    app = create_app()
+    logging.getLogger().setLevel(logging.ERROR)
+    state = app.extensions["textline"]
+    state.counter.interval = 3600
+    lines = [line.split("\t") for line in bench.signed_requests(N * 4).splitlines()]
+    bodies = [body.encode() for _, body in lines]
+    forms = [MultiDict(parse_qsl(body, keep_blank_values=True)) for _, body in lines]
+    library = state.library.current()
+    replies = [answer(library, f["Body"], Sender.from_twilio(f["From"], f.get("FromCountry"))) for f in forms[:N]]
+
+    def environ(i, app_=None):
+        sig, body = lines[i]
+        env = EnvironBuilder(path="/sms", method="POST", data=body.encode(),
+                             content_type="application/x-www-form-urlencoded",
+                             headers={"X-Twilio-Signature": sig}, base_url="http://127.0.0.1:8000").get_environ()
+        env["wsgi.input"] = io.BytesIO(body.encode())
+        return env
+
+    def call(wsgi_app, env):
+        return b"".join(wsgi_app(env, lambda *a: None))
+
+    def flood(i):
+        state.flood.check(forms[i]["From"], urgent=False)
+
+    offsets = iter(range(0, N * 4, N))
+    rows = []
+    start = next(offsets)
+    envs = [environ(i) for i in range(start, start + N)]
+    rows.append(("bare Flask baseline, whole request", cpu_us(lambda e: call(baseline.app, dict(e, **{"wsgi.input": io.BytesIO(e["wsgi.input"].getvalue())})), envs)))
+    start = next(offsets)
+    envs = [environ(i) for i in range(start, start + N)]
+    rows.append(("textline webhook, whole request", cpu_us(lambda e: call(app, dict(e, **{"wsgi.input": io.BytesIO(e["wsgi.input"].getvalue())})), envs)))
+    rows.append(("  parse the form (parse_qsl)", cpu_us(lambda b: MultiDict(parse_qsl(b.decode(), keep_blank_values=True)), bodies[:N])))
+    with app.test_request_context(method="POST", content_type="application/x-www-form-urlencoded"):
+        rows.append(("  well-formed check", cpu_us(_well_formed, bodies[:N])))
+    rows.append(("  signature", cpu_us(lambda i: signature.valid(bench.TOKEN, bench.PUBLIC + "/sms", forms[i], lines[i][0]), range(N))))
+    rows.append(("  Sender.from_twilio + answer()", cpu_us(lambda f: answer(library, f["Body"], Sender.from_twilio(f["From"], f.get("FromCountry"))), forms[:N])))
+    start = next(offsets)
+    rows.append(("  flood gate", cpu_us(flood, range(start, start + N))))
+    rows.append(("  queue the count", cpu_us(lambda r: state.counter.record(r.topic, r.locale, "sms", r.page, None), replies)))
+    with app.test_request_context():
+        rows.append(("  metrics (message + latency)", cpu_us(lambda r: (metrics.message(r, "sms"), metrics.LATENCY.observe(0.001)), replies)))
+    rows.append(("  TwiML", cpu_us(lambda r: twiml(r.text), replies)))
+    for label, us in rows:
+        print(f"{label:<40} {us:7.1f} µs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Our signature check agrees with twilio's RequestValidator on every case Twilio sends."""
+
+import pytest
+from twilio.request_validator import HMAC_SHA256, RequestValidator
+from werkzeug.datastructures import MultiDict
+
+from service.signature import valid
+
+TOKEN = "test-auth-token-0123456789abcdef"
+FORM = MultiDict([("MessageSid", "SM" + "1" * 32), ("Body", "Médicaments ＭＥＤＳ 2 & <b>"), ("From", "+15551234567"),
+                  ("ProfileName", "名前"), ("MediaUrl0", "https://x/y?a=1&b=2")])
+REPEATED = MultiDict([("Body", "b"), ("Body", "a"), ("Body", "a"), ("To", "+1")])
+
+
+@pytest.mark.parametrize("signed_url, called_url", [
+    ("https://sms.example.org/sms", "https://sms.example.org/sms"),
+    ("https://sms.example.org:443/sms", "https://sms.example.org/sms"),
+    ("https://sms.example.org/sms", "https://sms.example.org:443/sms"),
+    ("http://127.0.0.1:8000/sms?x=1", "http://127.0.0.1:8000/sms?x=1"),
+    ("https://sms.example.org/sms?a=b", "https://sms.example.org/sms"),
+    ("https://other.example.org/sms", "https://sms.example.org/sms"),
+])
+@pytest.mark.parametrize("form", [FORM, REPEATED, MultiDict()])
+@pytest.mark.parametrize("algorithm", [None, HMAC_SHA256])
+def test_agrees_with_twilio(signed_url, called_url, form, algorithm):
+    signature = RequestValidator(TOKEN).compute_signature(signed_url, form, algorithm)
+    expected = RequestValidator(TOKEN).validate(called_url, form, signature, algorithm)
+    assert valid(TOKEN, called_url, form, signature, algorithm) is expected
+
+
+@pytest.mark.parametrize("signature", ["", "forged", "A" * 28])
+def test_wrong_signatures_fail(signature):
+    assert not valid(TOKEN, "https://sms.example.org/sms", FORM, signature)
+
+
+def test_another_token_or_changed_form_fails():
+    signature = RequestValidator(TOKEN).compute_signature("https://sms.example.org/sms", FORM)
+    assert valid(TOKEN, "https://sms.example.org/sms", FORM, signature)
+    assert not valid("other-token", "https://sms.example.org/sms", FORM, signature)
+    changed = FORM.copy()
+    changed["Body"] = "STOP"
+    assert not valid(TOKEN, "https://sms.example.org/sms", changed, signature)
+
+
+def test_unknown_algorithm_fails():
+    signature = RequestValidator(TOKEN).compute_signature("https://sms.example.org/sms", FORM)
+    assert not valid(TOKEN, "https://sms.example.org/sms", FORM, signature, "HMAC_MD5")
