@@ -78,15 +78,19 @@ logconfig_dict = {
 }
 
 # Prometheus metrics from every worker: each writes its own files here and
-# /metrics adds them up. Set before any worker imports prometheus_client.
-_metrics_dir_is_ours = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-if _metrics_dir_is_ours:
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="textline-metrics-")
-else:
-    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
-    for _name in os.listdir(os.environ["PROMETHEUS_MULTIPROC_DIR"]):  # counts of a previous run
-        if _name.endswith(".db"):
-            os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], _name))
+# /metrics adds them up. Set before any worker imports prometheus_client, and
+# only when the master first reads this file (a HUP reload reads it again and
+# must keep the running workers' files).
+if not os.environ.get("_TEXTLINE_METRICS_READY"):
+    os.environ["_TEXTLINE_METRICS_READY"] = "1"
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="textline-metrics-")
+        os.environ["_TEXTLINE_METRICS_TEMPORARY"] = "1"
+    else:
+        os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+        for _name in os.listdir(os.environ["PROMETHEUS_MULTIPROC_DIR"]):  # counts of a previous run
+            if _name.endswith(".db"):
+                os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], _name))
 
 
 def post_worker_init(worker):
@@ -117,5 +121,5 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    if _metrics_dir_is_ours:
+    if os.environ.get("_TEXTLINE_METRICS_TEMPORARY"):
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
