@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.languages import get_official_languages
 
 from .catalogs import Catalog, catalog_paths, load_catalog
@@ -149,7 +149,7 @@ class Library:
             self.menu_words.setdefault(compact(word), set()).add(locale)
         for word in self.words(locale, content.words["help"]):
             self.help_words.setdefault(compact(word), set()).add(locale)
-        for word in [*self.words(locale, content.words["language"]), *_locale_names(locale), locale]:
+        for word in [*self.words(locale, content.words["language"]), *_english_name(locale), locale]:
             self.language_words.setdefault(compact(word), locale)
         for phrase in self.words(locale, content.crisis_phrases):
             self.crisis_phrases.setdefault(normalize(phrase), set()).add(locale)
@@ -243,13 +243,14 @@ def official_languages(country: str) -> tuple[str, ...]:
     return tuple(_LANGUAGE_ALIASES.get(language, language) for language in languages)
 
 
-def _locale_names(locale: str) -> list[str]:
-    """The language's own name and its English name, from CLDR."""
-    try:
-        parsed = Locale.parse(locale)
-    except (ValueError, UnknownLocaleError):
-        return []
-    return [name for name in (parsed.get_language_name(locale), parsed.get_language_name("en")) if name]
+def _english_name(locale: str) -> list[str]:
+    """The language's English name ("Spanish"), from CLDR.
+
+    The language's own name comes from its translators ("words language"), so
+    only English's CLDR data is loaded: each further locale costs a worker 1 MB.
+    """
+    name = Locale("en").languages.get(locale.split("_")[0])
+    return [name] if name else []
 
 
 def build_library(content_dir: Path, translations_dir: Path, default_locale: str, contact: str = "") -> Library:
