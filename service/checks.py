@@ -7,7 +7,7 @@ from babel.messages.pofile import read_po
 from babel.core import get_global
 
 from .catalogs import catalog_paths
-from .content import Content, ContentError, Message, Problem, load_content
+from .content import ContentError, Message, Problem, load_content
 from .library import Library, build_library, compact
 from .paging import CHANNELS, SMS, Budget
 from .replies import START_WORDS, STOP_WORDS, Sender, _pick

@@ -1,7 +1,6 @@
 """The ``textline`` command: try a text, read the counts, inspect content."""
 
 import csv
-import datetime as dt
 import io
 import json
 

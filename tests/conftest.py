@@ -2,7 +2,6 @@ import itertools
 import os
 import shutil
 import uuid
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest

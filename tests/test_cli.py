@@ -1,6 +1,5 @@
 import json
 
-from conftest import message_text
 
 
 def test_text_prints_reply_with_encoding_and_segments(runner):

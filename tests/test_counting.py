@@ -50,6 +50,7 @@ def test_failed_flush_keeps_its_counts(tmp_path):
 
 def test_bounded_buffer_counts_what_it_drops(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    create_tables(engine)
     counter = Counter(engine, b"key", interval=3600, max_pending=3)
     for n in range(5):
         counter.record("MEDS", "en", "sms", 1, f"SM{n}")

@@ -1,8 +1,7 @@
-import json
 
 import pytest
 
-from conftest import BASE_URL, TOKEN, Twilio, message_text
+from conftest import TOKEN, Twilio, message_text
 from service.segments import segment
 
 
@@ -98,7 +97,6 @@ def test_no_phone_number_or_body_reaches_the_database(app, twilio, database_url)
 
 @pytest.mark.parametrize("raw", [b"Body=%FF%FE%FD", b"Body=MEDS%", b"Body=%E4%B8", b"\xff\xfe=\x00"])
 def test_malformed_form_encoding_never_500s(client, raw):
-    from service import create_app
 
     response = client.post("/sms", data=raw, content_type="application/x-www-form-urlencoded")
     assert response.status_code in (400, 403)
