@@ -6,7 +6,8 @@ gunicorn, passes through one record factory before any handler sees it:
 - an exception is kept as its type and the code locations it passed through;
   its message, which may quote a form value, is withheld;
 - query strings are cut from request lines (werkzeug's and gunicorn's access
-  logs), and runs of digits that look like phone numbers are masked.
+  logs), werkzeug's access lines lose the client address, and runs of digits
+  that look like phone numbers are masked.
 
 Request forms are never logged by the service itself; this is the net below.
 """
@@ -18,6 +19,7 @@ import traceback
 
 _PHONE = re.compile(r"(?<!\d)\+?\d{7,}(?!\d)")  # E.164 numbers as Twilio sends them
 _QUERY = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
+_CLIENT = re.compile(r"^\S+(?= - - \[)")  # werkzeug's access lines start with the client address
 _installed = False
 
 
@@ -55,6 +57,8 @@ def redact(record: logging.LogRecord) -> logging.LogRecord:
         message = record.getMessage()
     except Exception:  # a broken format string: keep only the template
         message = str(record.msg)
+    if record.name == "werkzeug":
+        message = _CLIENT.sub("-", message)
     record.msg, record.args = scrub(message), None
     return record
 

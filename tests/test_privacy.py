@@ -110,3 +110,14 @@ def test_a_record_with_an_exception_is_reduced_before_any_handler_sees_it():
         redact(record)
     assert record.exc_info is None and "KeyError" in record.exc_text
     assert _leaks(record.getMessage() + record.exc_text) == []
+
+
+def test_dev_server_access_lines_carry_no_client_address():
+    import logging
+
+    from service.logs import redact
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
+                               '203.0.113.7 - - [27/Nov/2026 06:33:30] "%s" %s -\n', ("POST /sms?x=1 HTTP/1.1", "200"), None)
+    line = redact(record).getMessage()
+    assert "203.0.113.7" not in line and "x=1" not in line and line.startswith("- - - [")
