@@ -50,6 +50,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_healthy(port: int, process: subprocess.Popen, seconds: float = 90) -> bool:
+    """Whether a server started as ``process`` answers /healthz on ``port`` before it exits or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 class PostgresCluster:
     """A private PostgreSQL server in a temporary directory, on a loopback port, that a test may stop."""
 

@@ -20,18 +20,13 @@ from xml.etree import ElementTree
 
 from twilio.request_validator import RequestValidator
 
+from servers import free_port, wait_healthy
 from service.settings import ROOT
 
 TOKEN = "gunicorn-test-token-0123456789"
 BASE_URL = "https://sms.example.org"
 NUMBER, WHATSAPP, NAME = "+15558675309", "whatsapp:+447700900456", "Philomena Brackenbury"
 SECRET_WORDS = ["clementine", "elderflower"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _post(port: int, form: dict, path: str = "/sms", signature: str | None = None) -> tuple[int, bytes]:
@@ -62,17 +57,6 @@ def _stalled(port: int, count: int):
             sock.close()
 
 
-def _wait_healthy(port: int, server: subprocess.Popen, seconds: float = 90) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            time.sleep(0.2)
-    return False
-
-
 def test_same_message_sid_four_times_under_three_workers_is_counted_once(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTLINE_", "PROMETHEUS_", "GUNICORN_"))}
     env |= {
@@ -83,14 +67,14 @@ def test_same_message_sid_four_times_under_three_workers_is_counted_once(tmp_pat
     textline = [str(Path(sys.executable).with_name("textline"))]
     subprocess.run([*textline, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
          "--access-logfile", "-", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        assert _wait_healthy(port, server), "gunicorn did not start"
+        assert wait_healthy(port, server), "gunicorn did not start"
         form = {"MessageSid": "SM" + "7" * 32, "AccountSid": "AC" + "0" * 32, "From": NUMBER, "FromCountry": "US",
                 "To": "+15550001111", "Body": "THERAPY", "NumMedia": "0"}
         answers = []

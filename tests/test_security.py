@@ -1,16 +1,15 @@
 """Carrier rules, signatures, proxies, limits, floods and errors on POST /sms."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import phonenumbers
 import pytest
 from twilio.request_validator import RequestValidator
 
 from conftest import BASE_URL, TOKEN, Twilio, message_text
+from servers import free_port, wait_healthy
 from service import create_app
 from service.counting import usage_rows
 from service.ratelimit import ALLOW, SILENT, SLOW_DOWN, FloodGate
@@ -148,7 +147,7 @@ def test_public_base_url_wins_over_forwarded_headers(client):
 def test_gunicorn_refuses_to_start_without_a_token(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("TWILIO_AUTH_TOKEN", "TEXTLINE_ALLOW_UNSIGNED")}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'refuse.db'}"
-    run = subprocess.run([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{_free_port()}",
+    run = subprocess.run([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{free_port()}",
                           "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode != 0
     assert "TWILIO_AUTH_TOKEN is not set" in run.stderr
@@ -157,34 +156,15 @@ def test_gunicorn_refuses_to_start_without_a_token(tmp_path):
 def test_gunicorn_starts_unsigned_only_when_told_to(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TWILIO_AUTH_TOKEN"}
     env |= {"TEXTLINE_ALLOW_UNSIGNED": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'unsigned.db'}"}
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
                                "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert _wait_healthy(port, server)
+        assert wait_healthy(port, server, seconds=60)
     finally:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert "Traceback" not in stderr
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(port, server, seconds=60) -> bool:
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            time.sleep(0.2)
-    return False
 
 
 # -- limits --------------------------------------------------------------------
