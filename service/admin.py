@@ -9,9 +9,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from .cli import format_rows
 from .counting import usage_rows
-from .paging import CHANNELS, SMS, WHATSAPP
+from .library import file_stamps
+from .paging import CHANNELS, SMS
 from .replies import CRISIS, HELP, MENU, START, STOP, UNKNOWN, Sender, answer
-from .segments import segment
+from .reports import describe
 from .state import textline
 
 bp = Blueprint("admin", __name__, template_folder="templates",
@@ -259,14 +260,6 @@ def content():
     )
 
 
-def describe(text: str, channel: str) -> str:
-    """What one message costs, as ``textline text`` prints it."""
-    if channel == WHATSAPP:
-        return f"WhatsApp, {len(text)} characters"
-    seg = segment(text)
-    return f"{seg.encoding}, {seg.units} units, {seg.segments} segment{'s' if seg.segments != 1 else ''}"
-
-
 def run_check(content_dir: Path, translations_dir: Path):
     """The problems ``textline content check`` reports, or (``[]``, False) while it does not exist.
 
@@ -277,21 +270,13 @@ def run_check(content_dir: Path, translations_dir: Path):
         from .checks import check
     except ImportError:
         return [], False
-    files = [*content_dir.glob("*.yaml"), *translations_dir.glob("*.pot"), *translations_dir.glob("*/LC_MESSAGES/*.po")]
-    stamp = tuple(_stamp(f) for f in sorted(files))
+    stamp = file_stamps([*content_dir.glob("*.yaml"), *translations_dir.glob("*.pot"),
+                         *translations_dir.glob("*/LC_MESSAGES/*.po")])
     cache = current_app.extensions.setdefault("textline.admin", {})
     if cache.get("stamp") != stamp:
         cache["problems"] = list(check(content_dir, translations_dir, textline().settings.default_locale))
         cache["stamp"] = stamp
     return cache["problems"], True
-
-
-def _stamp(path: Path) -> tuple:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return (str(path),)
-    return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def place_problems(problems, library, content_dir: Path):

@@ -14,8 +14,7 @@ from .paging import CHANNELS, SMS, WHATSAPP
 from .replies import Sender, answer
 from . import catalogs
 from .checks import check
-from .reports import efficiency, page_table
-from .segments import segment
+from .reports import describe, efficiency, page_table
 from .state import textline
 
 
@@ -54,7 +53,7 @@ def text_command(body, sender, country, channel):
         click.echo("(no reply is sent)")
         return
     click.echo(reply.text)
-    click.echo(f"-- {_describe(reply.text, channel)}; topic {reply.topic}, locale {reply.locale}, page {reply.page}")
+    click.echo(f"-- {describe(reply.text, channel)}; topic {reply.topic}, locale {reply.locale}, page {reply.page}")
 
 
 @click.command("stats")
@@ -139,7 +138,7 @@ def preview_command(topic, locale, channel):
     if pages.locale != locale:
         click.echo(f"({locale} translation of {name} is {library.status(name, locale)}: answered in {pages.locale})\n")
     for number, page in enumerate(pages.pages, 1):
-        click.echo(f"--- page {number} of {len(pages.pages)}: {_describe(page, channel)}")
+        click.echo(f"--- page {number} of {len(pages.pages)}: {describe(page, channel)}")
         click.echo(page)
 
 
@@ -181,10 +180,3 @@ def report_command(channel):
     if channel == SMS:
         used, paid = efficiency(library, "en")
         click.echo(f"\nEnglish SMS pages carry text in {used} of {paid} paid characters: {used / paid:.1%}")
-
-
-def _describe(text: str, channel: str) -> str:
-    if channel == WHATSAPP:
-        return f"WhatsApp, {len(text)} characters"
-    seg = segment(text)
-    return f"{seg.encoding}, {seg.units} units, {seg.segments} segment{'s' if seg.segments != 1 else ''}"

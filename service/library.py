@@ -313,12 +313,16 @@ class LiveLibrary:
 
     def _fingerprint(self) -> tuple:
         content_dir, translations_dir = self._args[:2]
-        files = [*content_dir.glob("*.yaml"), *translations_dir.glob("*/LC_MESSAGES/*.po")]
-        stamps = []
-        for path in sorted(files):
-            try:
-                stat = path.stat()
-                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-            except FileNotFoundError:
-                continue
-        return tuple(stamps)
+        return file_stamps([*content_dir.glob("*.yaml"), *translations_dir.glob("*/LC_MESSAGES/*.po")])
+
+
+def file_stamps(paths) -> tuple:
+    """(path, mtime, size) of each file that exists: changes whenever one of them does."""
+    stamps = []
+    for path in sorted(paths):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)

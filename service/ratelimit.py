@@ -32,7 +32,6 @@ class FloodGate:
         self.window = window
         self.quiet = quiet
         self.max_senders = max_senders
-        self.slowed = 0  # how many times a sender was slowed down, for metrics
         self._clock = clock
         self._key = secrets.token_bytes(32)
         self._senders: collections.OrderedDict[bytes, list[float]] = collections.OrderedDict()
@@ -55,7 +54,7 @@ class FloodGate:
                     self._senders.popitem(last=False)
             else:
                 self._senders.move_to_end(key)
-            start, count, quiet_until, urgent_at = state
+            start, _, quiet_until, urgent_at = state
             if now < quiet_until:
                 if urgent and now - urgent_at >= self.window:
                     state[3] = now
@@ -66,7 +65,6 @@ class FloodGate:
             state[1] += 1
             if state[1] > self.limit:
                 state[1], state[2] = 0, now + self.quiet
-                self.slowed += 1
                 if urgent:
                     state[3] = now
                     return ALLOW

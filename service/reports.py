@@ -1,8 +1,16 @@
 """What content costs: pages and segments per topic and locale."""
 
 from .library import Library
-from .paging import SMS
+from .paging import SMS, WHATSAPP
 from .segments import capacity, segment
+
+
+def describe(text: str, channel: str) -> str:
+    """What one message costs: encoding, units and segments, or characters on WhatsApp."""
+    if channel == WHATSAPP:
+        return f"WhatsApp, {len(text)} characters"
+    seg = segment(text)
+    return f"{seg.encoding}, {seg.units} units, {seg.segments} segment{'s' if seg.segments != 1 else ''}"
 
 
 def efficiency(library: Library, locale: str) -> tuple[int, int]:

@@ -35,8 +35,6 @@ def sms():
         log.warning("TWILIO_AUTH_TOKEN is not set: this webhook accepts UNSIGNED requests. Local trials only.")
     try:
         return _reply(app, form)
-    except HTTPException:
-        raise
     except Exception as error:  # never a 500 for Twilio: the menu still goes out
         return _menu_after(error)
 
@@ -47,11 +45,10 @@ def _reply(app, form) -> Response:
     reply = answer(library, form.get("Body", ""), sender, opted_out_by_twilio=bool(form.get("OptOutType")))
     if reply.topic not in (STOP, START):  # carrier words are always honoured
         verdict = app.flood.check(form.get("From", ""), urgent=reply.topic == CRISIS)
-        if verdict in (ratelimit.SILENT, ratelimit.SLOW_DOWN):
+        if verdict != ratelimit.ALLOW:
             metrics.message(reply, sender.channel, "limited")
-        if verdict == ratelimit.SILENT:
-            return twiml(None)
-        if verdict == ratelimit.SLOW_DOWN:
+            if verdict == ratelimit.SILENT:
+                return twiml(None)
             log.warning("one sender passed %d messages a minute: slowed down", app.flood.limit)
             return twiml(library.message("slow_down", reply.locale))
     app.counter.record(reply.topic, reply.locale, sender.channel, reply.page, form.get("MessageSid"))
@@ -119,8 +116,6 @@ def _form(raw: bytes):
 def _signed(settings, form) -> bool:
     """Check X-Twilio-Signature against the URL Twilio called."""
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature:
-        return False
     if settings.public_base_url:
         query = request.query_string.decode("latin-1")
         url = settings.public_base_url + request.path + (f"?{query}" if query else "")
