@@ -92,7 +92,6 @@ def init(translations_dir: Path, locale: str) -> Path:
 
 def _pybabel(*argv: str, cwd: Path | None = None) -> None:
     import contextlib
-    import os
 
     from babel.messages.frontend import CommandLineInterface
 

@@ -6,13 +6,13 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from babel.core import get_global
 
-from .catalogs import catalog_paths
-from .content import ContentError, Message, Problem, load_content
-from .library import Library, build_library, compact
+from .catalogs import TEMPLATE, catalog_paths
+from .content import ContentError, Message, Problem, display_path, load_content
+from .library import Library, build_library
+from .normalize import compact
 from .paging import CHANNELS, SMS, Budget
 from .replies import START_WORDS, STOP_WORDS, Sender, _pick
 
-TEMPLATE = "messages.pot"
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
@@ -38,7 +38,7 @@ def check(content_dir: Path, translations_dir: Path, default_locale: str = "en")
 
 def _template_problems(messages: list[Message], pot_path: Path) -> list[Problem]:
     """What ``pybabel extract`` would change in the template."""
-    shown = _relative(pot_path)
+    shown = display_path(pot_path)
     if not pot_path.exists():
         return [Problem(shown, 1, "template is missing: run `make translations`")]
     with pot_path.open("rb") as fileobj:
@@ -56,7 +56,7 @@ def _template_problems(messages: list[Message], pot_path: Path) -> list[Problem]
 
 
 def _catalog_problems(locale, po_path, messages, po_lines) -> list[Problem]:
-    shown = _relative(po_path)
+    shown = display_path(po_path)
     try:
         with po_path.open("rb") as fileobj:
             catalog = read_po(fileobj, locale=locale, abort_invalid=True)
@@ -164,10 +164,3 @@ def _placeholders(text: str) -> set[str]:
 
 def _countries() -> list[str]:
     return sorted(get_global("territory_languages"))
-
-
-def _relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -5,12 +5,13 @@ from pathlib import Path
 
 import yaml
 
-from .segments import PART
+from .normalize import compact
+from .paging import SMS_SEGMENTS
+from .segments import GSM7, PART, UCS2
 
 MESSAGES_FILE = "messages.yaml"
 CRISIS_FILE = "crisis.yaml"
 COUNTRIES_FILE = "countries.yaml"
-PAGE_SEGMENTS = 3
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,15 @@ def load_content(directory: Path) -> Content:
     parsed = {}
     for path in sorted(directory.glob("*.yaml")):
         try:
-            parsed[path.name] = parse_file(_display(path), path.read_text("utf-8"))
+            parsed[path.name] = parse_file(display_path(path), path.read_text("utf-8"))
         except ContentError as error:
             problems += error.problems
         except UnicodeDecodeError as error:
-            problems.append(Problem(_display(path), 1, f"not UTF-8 text ({error.reason})"))
-    messages_path = _display(directory / MESSAGES_FILE)
+            problems.append(Problem(display_path(path), 1, f"not UTF-8 text ({error.reason})"))
+    messages_path = display_path(directory / MESSAGES_FILE)
     for required in (MESSAGES_FILE, CRISIS_FILE):
         if required not in parsed and not any(p.path.endswith(required) for p in problems):
-            problems.append(Problem(_display(directory / required), 1, "file is missing"))
+            problems.append(Problem(display_path(directory / required), 1, "file is missing"))
     if problems:
         raise ContentError(problems)
 
@@ -141,7 +142,7 @@ def messages_in_file(path: str, text: str) -> list[Message]:
 
 
 def page_budget_note() -> str:
-    gsm, ucs2 = PAGE_SEGMENTS * PART["GSM-7"], PAGE_SEGMENTS * PART["UCS-2"]
+    gsm, ucs2 = SMS_SEGMENTS * PART[GSM7], SMS_SEGMENTS * PART[UCS2]
     return (f"An SMS page holds {gsm} characters in GSM-7 or {ucs2} in UCS-2 "
             "(any character outside GSM-7); a longer translation gets more pages.")
 
@@ -164,10 +165,10 @@ def _parse_topic(path, root) -> Topic:
         f"{name} title", _scalar(path, fields["title"]), path, _line(fields["title"]),
         f"Topic {name}: its title in the menu, after the keyword. 1 to 3 words.",
     )
-    count = len(paragraphs)
+    count, budget = len(paragraphs), page_budget_note()
     texts = tuple(
         Message(name, _scalar(path, node), path, _line(node),
-                f"Topic {name}, paragraph {n} of {count}. {page_budget_note()}")
+                f"Topic {name}, paragraph {n} of {count}. {budget}")
         for n, node in enumerate(paragraphs, 1)
     )
     for message in texts:
@@ -284,13 +285,11 @@ def _line(node) -> int:
 
 
 def _keyword_clashes(topics: dict[str, Topic]) -> list[Problem]:
-    from .normalize import normalize
-
     owners: dict[str, str] = {}
     problems = []
     for topic in topics.values():
         for word in (topic.name, *topic.aliases):
-            key = normalize(word).replace(" ", "")
+            key = compact(word)
             owner = owners.setdefault(key, topic.name)
             if owner != topic.name:
                 problems.append(Problem(topic.keywords.path, topic.keywords.line,
@@ -298,7 +297,7 @@ def _keyword_clashes(topics: dict[str, Topic]) -> list[Problem]:
     return problems
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:

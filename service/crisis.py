@@ -39,17 +39,17 @@ class CrisisMatcher:
             word for form in forms if fuzzy_script(form)
             for word in form.split() if _letters(word) >= FUZZY_MIN_LETTERS
         }
-        self.vocabulary = long_words | {squeeze(word) for word in long_words}
+        vocabulary = long_words | {squeeze(word) for word in long_words}
         # Words of the phrases themselves are never "corrected" into others ("morir" is not "mourir").
         self._known = {word for form in (*forms, *squeezed) for word in form.split()} | set(keywords)
         self._deletions: dict[str, set[str]] = {}
-        for word in self.vocabulary:
+        for word in vocabulary:
             for key in (word, *_deletions(word)):
                 self._deletions.setdefault(key, set()).add(word)
         # One edit changes the length by at most one and leaves the first or the
         # last few letters whole (see _ends): a cheap test before looking.
-        self._heads = {(len(w) + d, w[:_ends(len(w) + d)]) for w in self.vocabulary for d in (-1, 0, 1)}
-        self._tails = {(len(w) + d, w[-_ends(len(w) + d):]) for w in self.vocabulary for d in (-1, 0, 1)}
+        self._heads = {(len(w) + d, w[:_ends(len(w) + d)]) for w in vocabulary for d in (-1, 0, 1)}
+        self._tails = {(len(w) + d, w[-_ends(len(w) + d):]) for w in vocabulary for d in (-1, 0, 1)}
 
     def locales(self, text: str) -> set[str]:
         """The locales of the first phrase found in ``text``; empty if none."""
@@ -92,7 +92,6 @@ class _PhraseIndex:
     """Exact phrases: whole words where the script has spaces, anywhere where it has not."""
 
     def __init__(self, phrases: dict[str, set[str]]):
-        self.phrases = phrases
         self._by_first_word: dict[str, list[tuple[list[str], set[str]]]] = {}
         self._by_first_char: dict[str, list[tuple[str, set[str]]]] = {}
         for phrase in sorted(phrases, key=len, reverse=True):  # longest first

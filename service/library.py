@@ -4,7 +4,7 @@ import functools
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel import Locale
@@ -13,17 +13,12 @@ from babel.languages import get_official_languages
 from .catalogs import Catalog, catalog_paths, load_catalog
 from .crisis import CrisisMatcher
 from .content import Content, ContentError, Message, Problem, load_content
-from .normalize import normalize
+from .normalize import compact, normalize
 from .paging import CHANNELS, Budget, paginate
 from .segments import gsm_friendly
 
 SOURCE_LOCALE = "en"
 log = logging.getLogger(__name__)
-
-
-def compact(text: str) -> str:
-    """The form a keyword is matched in: normalized, spaces removed."""
-    return normalize(text).replace(" ", "")
 
 
 def split_words(text: str) -> list[str]:
@@ -35,6 +30,7 @@ class TopicPages:
     locale: str  # the locale the pages are really in, after fallback
     keyword: str
     pages: tuple[str, ...]
+    past_end: str | None = None  # the reply to a page after the last; None: send the last page
 
 
 class Library:
@@ -58,6 +54,11 @@ class Library:
             for topic in content.topics for locale in self.locales for channel in CHANNELS
         }
         self._crisis = CrisisMatcher(self.crisis_phrases, keywords=[*self.topic_words, *self.menu_words, *self.help_words])
+        self._crisis_texts = {
+            (locale, country, short): self._build_crisis(locale, country, short)
+            for locale in self.locales for country in ("default", *content.crisis_lines) for short in (False, True)
+        }
+        self._scripts = tuple(script for script in _SCRIPTS if script[2] in self.locales)
         self._pages_cache: dict[tuple, TopicPages] = {}
         for locale in self.locales:  # fail now, not at request time, on a broken menu
             self.menu_pages(locale, CHANNELS[0], None)
@@ -107,11 +108,7 @@ class Library:
 
     def crisis(self, locale: str, country: str | None, short: bool = False) -> str:
         """Crisis resources for ``country`` in ``locale``, the line first."""
-        needed = self._crisis_messages(country, short)
-        effective = self.resolve(locale, needed)
-        line = self.content.crisis_lines.get(country or "")
-        fields = {"number": line.number, "emergency": line.emergency} if line else {}
-        return gsm_friendly(" ".join(self.text(effective, m).format(**fields) for m in needed))
+        return self._crisis_texts[(locale, self._crisis_key(country), short)]
 
     def crisis_locales(self, text: str) -> set[str]:
         """The locales of the first crisis phrase in normalized ``text``, misspelled or not; empty if none."""
@@ -126,8 +123,8 @@ class Library:
     def script_locale(self, text: str) -> str | None:
         """A shipped locale implied by the script of ``text`` (Hangul -> ko), if any."""
         for char in text:
-            for low, high, locale in _SCRIPTS:
-                if low <= char <= high and locale in self.locales:
+            for low, high, locale in self._scripts:
+                if low <= char <= high:
                     return locale
         return None
 
@@ -157,47 +154,59 @@ class Library:
     def _paginate(self, topic: str, locale: str, channel: str) -> TopicPages:
         spec = self.content.topics[topic]
         effective = self.resolve(locale, self._topic_messages(topic))
-        keyword = self.hint_keyword(effective, spec.keywords)
-        more = self.content.messages["more"]
-        hint_template = self.text(effective, more)
-        paragraphs = [self.text(effective, m) for m in spec.paragraphs]
-        pages = paginate(paragraphs, Budget(channel), lambda page: hint_template.format(keyword=keyword, page=page))
-        return TopicPages(effective, keyword, pages)
+        pages = self._pages(effective, spec.keywords, [self.text(effective, m) for m in spec.paragraphs], channel)
+        past_end = self.text(effective, self.content.messages["past_end"])
+        return replace(pages, past_end=gsm_friendly(past_end.format(keyword=pages.keyword, count=len(pages.pages))))
+
+    def _build_crisis(self, locale: str, country: str, short: bool) -> str:
+        needed = self._crisis_messages(country, short)
+        effective = self.resolve(locale, needed)
+        line = self.content.crisis_lines.get(country)
+        fields = {"number": line.number, "emergency": line.emergency} if line else {}
+        return gsm_friendly(" ".join(self.text(effective, m).format(**fields) for m in needed))
+
+    def _cached(self, key: tuple, build) -> TopicPages:
+        """Menus and HELP differ by crisis line; each is built when first asked for."""
+        if key not in self._pages_cache:
+            self._pages_cache[key] = build()
+        return self._pages_cache[key]
 
     def menu_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
         """The menu, led by the crisis line for ``country``, in pages."""
-        key = ("menu", locale, channel, self._crisis_key(country))
-        if key not in self._pages_cache:
-            content = self.content
-            needed = [content.messages["menu"], content.messages["menu_topic"], content.words["menu"]]
-            needed += [m for t in content.topics.values() for m in (t.keywords, t.title)]
-            effective = self.resolve(locale, needed + self._crisis_messages(country, short=True))
-            line = self.text(effective, content.messages["menu_topic"])
-            topics = "\n".join(
-                line.format(keyword=self.words(effective, t.keywords)[0], title=self.text(effective, t.title))
-                for t in content.topics.values()
-            )
-            languages = " ".join(loc.upper() for loc in self.locales if loc != effective)
-            menu = self.text(effective, content.messages["menu"]).format(topics=topics, languages=languages)
-            paragraphs = [self.crisis(effective, country, short=True), *menu.split("\n")]
-            self._pages_cache[key] = self._pages(effective, content.words["menu"], paragraphs, channel)
-        return self._pages_cache[key]
+        return self._cached(("menu", locale, channel, self._crisis_key(country)),
+                            lambda: self._menu(locale, channel, country))
 
     def help_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
         """HELP: program, how to stop, rates, the clinic contact and the crisis line."""
-        key = ("help", locale, channel, self._crisis_key(country))
-        if key not in self._pages_cache:
-            messages = self.content.messages
-            needed = [messages["help"], self.content.words["help"]] + self._crisis_messages(country, short=True)
-            if self.contact:
-                needed.append(messages["contact"])
-            effective = self.resolve(locale, needed)
-            paragraphs = [self.text(effective, messages["help"])]
-            if self.contact:
-                paragraphs.append(self.text(effective, messages["contact"]).format(contact=self.contact))
-            paragraphs.append(self.crisis(effective, country, short=True))
-            self._pages_cache[key] = self._pages(effective, self.content.words["help"], paragraphs, channel)
-        return self._pages_cache[key]
+        return self._cached(("help", locale, channel, self._crisis_key(country)),
+                            lambda: self._help(locale, channel, country))
+
+    def _menu(self, locale: str, channel: str, country: str | None) -> TopicPages:
+        content = self.content
+        needed = [content.messages["menu"], content.messages["menu_topic"], content.words["menu"]]
+        needed += [m for t in content.topics.values() for m in (t.keywords, t.title)]
+        effective = self.resolve(locale, needed + self._crisis_messages(country, short=True))
+        line = self.text(effective, content.messages["menu_topic"])
+        topics = "\n".join(
+            line.format(keyword=self.words(effective, t.keywords)[0], title=self.text(effective, t.title))
+            for t in content.topics.values()
+        )
+        languages = " ".join(loc.upper() for loc in self.locales if loc != effective)
+        menu = self.text(effective, content.messages["menu"]).format(topics=topics, languages=languages)
+        paragraphs = [self.crisis(effective, country, short=True), *menu.split("\n")]
+        return self._pages(effective, content.words["menu"], paragraphs, channel)
+
+    def _help(self, locale: str, channel: str, country: str | None) -> TopicPages:
+        messages = self.content.messages
+        needed = [messages["help"], self.content.words["help"]] + self._crisis_messages(country, short=True)
+        if self.contact:
+            needed.append(messages["contact"])
+        effective = self.resolve(locale, needed)
+        paragraphs = [self.text(effective, messages["help"])]
+        if self.contact:
+            paragraphs.append(self.text(effective, messages["contact"]).format(contact=self.contact))
+        paragraphs.append(self.crisis(effective, country, short=True))
+        return self._pages(effective, self.content.words["help"], paragraphs, channel)
 
     def hint_keyword(self, locale: str, words: Message) -> str:
         """The word a page hint tells people to text, with the language code when

@@ -36,6 +36,11 @@ def normalize(text: str) -> str:
     return " ".join(folded.split())
 
 
+def compact(text: str) -> str:
+    """The form a keyword is matched in: normalized, spaces removed ("SELF-CARE" -> "selfcare")."""
+    return normalize(text).replace(" ", "")
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_FOLDS)
     out = []

@@ -73,21 +73,20 @@ def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_
     if owners:
         locale = language or _pick(library, set(owners), sender)
         topic = owners.get(locale) or next(iter(owners.values()))
-        return _page(library.topic_pages(topic, locale, sender.channel), topic, page, library)
+        return _page(library.topic_pages(topic, locale, sender.channel), topic, page)
     # Not understood: the menu, in the language its script implies if any.
     locale = language or library.script_locale(text) or library.default_locale
     return _page(library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, None)
 
 
-def _page(pages: TopicPages, label: str, page: int | None, library: Library | None = None) -> Reply:
-    """Page ``page`` of ``pages``; past the end, say how many there are."""
+def _page(pages: TopicPages, label: str, page: int | None) -> Reply:
+    """Page ``page`` of ``pages``; past the end, how many there are (topics) or the last page."""
     number = max(page or 1, 1)
     if number <= len(pages.pages):
         return Reply(pages.pages[number - 1], label, pages.locale, number)
-    if library is None:  # menu and help: the last page is the useful answer
+    if pages.past_end is None:  # menu and help: the last page is the useful answer
         return Reply(pages.pages[-1], label, pages.locale, len(pages.pages))
-    text = library.message("past_end", pages.locale, keyword=pages.keyword, count=len(pages.pages))
-    return Reply(text, label, pages.locale, number)
+    return Reply(pages.past_end, label, pages.locale, number)
 
 
 def _peel(library: Library, words: list[str]) -> tuple[list[str], int | None, str | None]:
@@ -99,17 +98,11 @@ def _peel(library: Library, words: list[str]) -> tuple[list[str], int | None, st
             page = int(last) if len(last) <= MAX_PAGE_DIGITS else 10**MAX_PAGE_DIGITS
             words = words[:-1]
             continue
-        if language is None:
-            # A language name may be two words ("TIẾNG VIỆT"): try those first.
-            for size in (2, 1):
-                name = "".join(words[-size:])
-                if len(words) > size and name in library.language_words:
-                    language, words = library.language_words[name], words[:-size]
-                    break
-            else:
-                break
-            continue
-        break
+        # A language name may be two words ("TIẾNG VIỆT"): try those first.
+        size = next((n for n in (2, 1) if len(words) > n and "".join(words[-n:]) in library.language_words), 0)
+        if language is not None or not size:
+            break
+        language, words = library.language_words["".join(words[-size:])], words[:-size]
     return words, page, language
 
 
