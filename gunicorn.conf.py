@@ -12,12 +12,16 @@ import shutil
 import tempfile
 import traceback
 
+from service.settings import Settings
+
+settings = Settings.from_env()
+
 # Behind a TLS proxy on the same host; use --bind 0.0.0.0:PORT in a container.
-bind = [f"127.0.0.1:{os.environ.get('PORT', '8000')}"]
+bind = [f"127.0.0.1:{settings.port or 8000}"]
 
 # Answering is CPU work with no I/O on the request path (counts are written by
 # a background thread), so a few processes per core keep every core busy.
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+workers = settings.web_concurrency or multiprocessing.cpu_count() * 2 + 1
 worker_class = "sync"
 
 # Twilio gives up after 15 s; a worker stuck for 10 s is replaced well before.
@@ -83,7 +87,7 @@ logconfig_dict = {
 # must keep the running workers' files).
 if not os.environ.get("_TEXTLINE_METRICS_READY"):
     os.environ["_TEXTLINE_METRICS_READY"] = "1"
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if not settings.metrics_dir:  # prometheus_client reads the variable itself, in every worker
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="textline-metrics-")
         os.environ["_TEXTLINE_METRICS_TEMPORARY"] = "1"
     else:
@@ -107,10 +111,10 @@ def worker_exit(server, worker):
     """Write the worker's buffered counts before it goes (SIGTERM, SIGQUIT, max-requests)."""
     textline = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("textline")
     if textline is not None:
-        textline.counter.close()
-        if textline.counter.pending:
+        textline.close()
+        if textline.counts.pending:
             server.log.error("worker %s exits with %d counts unwritten (database unreachable)",
-                             worker.pid, textline.counter.pending)
+                             worker.pid, textline.counts.pending)
 
 
 def child_exit(server, worker):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.library import build_library  # noqa: E402
-from service.replies import Sender, answer  # noqa: E402
+from service.core.library import build_library  # noqa: E402
+from service.core.replies import Sender, answer  # noqa: E402
 from service.settings import ROOT  # noqa: E402
 
 # A mix like a day's traffic: keywords and aliases, pages, other languages,

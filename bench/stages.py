@@ -27,9 +27,10 @@ from werkzeug.test import EnvironBuilder  # noqa: E402
 
 import baseline  # noqa: E402
 import webhook as bench  # noqa: E402
-from service import create_app, metrics, signature  # noqa: E402
-from service.replies import Sender, answer  # noqa: E402
-from service.webhook import _well_formed, twiml  # noqa: E402
+from service import create_app
+from service.web import metrics, signature  # noqa: E402
+from service.core.replies import Sender, answer  # noqa: E402
+from service.web.webhook import _well_formed, twiml  # noqa: E402
 
 N = 3000
 

@@ -5,7 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import logs
 from .settings import Settings
-from .state import Textline
+from .web.state import Textline
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,7 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_port=1)
     app.extensions["textline"] = Textline.start(settings)
 
-    from . import admin, cli, metrics, webhook
+    from . import cli
+    from .web import admin, metrics, webhook
 
     app.register_blueprint(webhook.bp)
     app.register_blueprint(admin.bp)

@@ -1,39 +1,47 @@
-"""``textline content check``: every problem in content and catalogs, with file and line."""
+"""``textline content check``: every problem in content and catalogs, with file and line.
 
-import re
+It runs the same validation as the loader and hot reload (``Library.problems``:
+what is not served), then what only authors need to hear: a template or
+catalog out of date, untranslated or stale entries, lines GNU msgfmt rejects,
+keywords no country ever reaches, replies over their budget.
+"""
+
+import shutil
+import subprocess
 from pathlib import Path
 
-from babel.messages.pofile import read_po
 from babel.core import get_global
+from babel.messages.pofile import read_po
 
-from .catalogs import TEMPLATE, catalog_paths
-from .content import ContentError, Message, Problem, display_path, load_content
-from .library import Library, build_library
-from .normalize import compact
-from .paging import CHANNELS, SMS, Budget
-from .replies import START_WORDS, STOP_WORDS, Sender, _pick
-
-_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+from .content import TEMPLATE, catalog_paths, display_path, load_library, read_catalog
+from .core import (CHANNELS, SMS, SOURCE_LOCALE, Budget, ContentError, Library, Message, Problem, Sender,
+                   pick_locale)
 
 
 def check(content_dir: Path, translations_dir: Path, default_locale: str = "en") -> list[Problem]:
     """Return every problem found; an empty list means the tree is ready to serve."""
     try:
-        content = load_content(content_dir)
+        library = load_library(content_dir, translations_dir, default_locale)
     except ContentError as error:
         return error.problems
-    messages = content.all_messages()
-    problems = _template_problems(messages, translations_dir / TEMPLATE)
-    po_lines: dict[tuple[str, str, str], tuple[str, int]] = {}
+    messages = library.content.all_messages()
+    problems = list(library.problems)
+    problems += _template_problems(messages, translations_dir / TEMPLATE)
     for locale, po_path in catalog_paths(translations_dir).items():
-        problems += _catalog_problems(locale, po_path, messages, po_lines)
-    try:
-        library = build_library(content_dir, translations_dir, default_locale)
-    except ContentError as error:
-        return problems + error.problems
-    problems += _keyword_problems(library, po_lines)
-    problems += _budget_problems(library, po_lines)
-    return problems
+        problems += _msgfmt_problems(locale, po_path)
+        problems += _catalog_problems(locale, po_path, messages)
+    problems += _unreachable_keywords(library)
+    problems += _budget_problems(library)
+    return _unique(problems)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, kept = set(), []
+    for problem in problems:
+        if (problem.path, problem.line, problem.text) not in seen:
+            seen.add((problem.path, problem.line, problem.text))
+            kept.append(problem)
+    return kept
 
 
 def _template_problems(messages: list[Message], pot_path: Path) -> list[Problem]:
@@ -45,7 +53,7 @@ def _template_problems(messages: list[Message], pot_path: Path) -> list[Problem]
         template = {(m.context, m.id): m.lineno for m in read_po(fileobj) if m.id}
     wanted = {(m.context, m.id): m for m in messages}
     problems = [
-        Problem(m.path, m.line, f"{m.context!r} is not in {shown}: run `make translations`")
+        Problem(m.path, m.line, f"{m.context!r} is not in {shown}: run `make translations`", topic=m.topic)
         for key, m in wanted.items() if key not in template
     ]
     problems += [
@@ -55,112 +63,107 @@ def _template_problems(messages: list[Message], pot_path: Path) -> list[Problem]
     return problems
 
 
-def _catalog_problems(locale, po_path, messages, po_lines) -> list[Problem]:
+def _msgfmt_problems(locale: str, po_path: Path) -> list[Problem]:
+    """GNU gettext's own verdict, where msgfmt is installed (`make test` installs it)."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return []
+    result = subprocess.run([msgfmt, "--check", "--output-file", "/dev/null", str(po_path)],
+                            capture_output=True, text=True, timeout=60)
+    if result.returncode == 0:
+        return []
     shown = display_path(po_path)
-    try:
-        with po_path.open("rb") as fileobj:
-            catalog = read_po(fileobj, locale=locale, abort_invalid=True)
-    except Exception as error:  # babel raises several kinds; each names its line
-        return [Problem(shown, getattr(error, "lineno", 1) or 1, f"not a valid catalog: {error}")]
     problems = []
-    if catalog.fuzzy:
-        problems.append(Problem(shown, 1, "the header is marked fuzzy, so pybabel compile skips the whole catalog"))
+    for line in result.stderr.splitlines():
+        parts = line.split(":", 3)  # file:line: message
+        if len(parts) >= 3 and parts[1].strip().isdigit():
+            problems.append(Problem(shown, int(parts[1]), f"{locale}: msgfmt: {parts[-1].strip()}", locale))
+    return problems or [Problem(shown, 1, f"{locale}: msgfmt --check failed: {result.stderr.strip()[:200]}", locale)]
+
+
+def _catalog_problems(locale: str, po_path: Path, messages: list[Message]) -> list[Problem]:
+    try:
+        catalog = read_catalog(locale, po_path)
+    except ContentError:
+        return []  # the loader already named the line
+    shown = display_path(po_path)
+    problems = []
     entries = {(m.context, m.id): m for m in catalog if m.id}
     wanted = {(m.context, m.id): m for m in messages}
     for key, source in wanted.items():
         entry = entries.get(key)
         where = f"{source.path}:{source.line}"
         if entry is None:
-            problems.append(Problem(shown, 1, f"missing {source.context!r} ({where}): run `make translations`"))
-            continue
-        po_lines[(locale, *key)] = (shown, entry.lineno)
-        if entry.fuzzy:
-            problems.append(Problem(shown, entry.lineno, f"stale: {source.context!r} changed in English at {where}; "
-                                                         "update the translation and remove the fuzzy flag"))
+            problems.append(Problem(shown, 1, f"{locale}: missing {source.context!r} ({where}): run `make translations`",
+                                    locale, source.topic))
+        elif entry.fuzzy:
+            previous = getattr(entry, "previous_id", None) or []
+            changed = previous and previous[0] != source.id
+            why = f"changed in English at {where}" if changed else f"marked fuzzy (needs review; English at {where})"
+            problems.append(Problem(shown, entry.lineno, f"{locale}: stale: {source.context!r} {why}; update the "
+                                    "translation and remove the fuzzy flag", locale, source.topic))
         elif not entry.string:
-            problems.append(Problem(shown, entry.lineno, f"untranslated {source.context!r} ({where})"))
-        elif _placeholders(entry.string) != _placeholders(source.id):
-            problems.append(Problem(shown, entry.lineno, f"{source.context!r}: placeholders "
-                                    f"{sorted(_placeholders(entry.string))} differ from the English {sorted(_placeholders(source.id))}"))
+            problems.append(Problem(shown, entry.lineno, f"{locale}: untranslated {source.context!r} ({where})",
+                                    locale, source.topic))
     for key, entry in entries.items():
         if key not in wanted:
-            problems.append(Problem(shown, entry.lineno, f"{entry.context!r} is no longer in content: run `make translations`"))
+            problems.append(Problem(shown, entry.lineno, f"{locale}: {entry.context!r} is no longer in content: "
+                                    "run `make translations`", locale))
     for entry in catalog.obsolete.values():
-        problems.append(Problem(shown, entry.lineno, f"obsolete entry {entry.context!r}: delete it"))
+        problems.append(Problem(shown, entry.lineno, f"{locale}: obsolete entry {entry.context!r}: delete it", locale))
     return problems
 
 
-def _keyword_problems(library: Library, po_lines) -> list[Problem]:
-    content = library.content
-    problems = []
-    reserved = STOP_WORDS | START_WORDS
-    for locale in library.locales:
-        owners: dict[str, str] = {}
-        for name, topic in content.topics.items():
-            where = _where(po_lines, locale, topic.keywords)
-            words = library.words(locale, topic.keywords) + (list(topic.aliases) if locale == "en" else [])
-            for word in words:
-                key = compact(word)
-                if key in reserved or key in library.menu_words or key in library.help_words:
-                    problems.append(Problem(*where, f"{locale}: keyword {word} of {name} is also a reserved, menu or help word"))
-                elif owners.setdefault(key, name) != name:
-                    problems.append(Problem(*where, f"{locale}: keyword {word} is claimed by both {owners[key]} and {name}"))
-    for key, by_locale in library.topic_words.items():
-        if len(by_locale) > 1:
-            problems += _unreachable(library, key, by_locale, po_lines)
-    return problems
+def _where(library: Library, locale: str, message: Message) -> tuple[str, int]:
+    if locale == SOURCE_LOCALE or locale not in library.catalogs:
+        return message.path, message.line
+    catalog = library.catalogs[locale]
+    return catalog.path, catalog.line(message)
 
 
-def _unreachable(library: Library, key: str, by_locale: dict[str, str], po_lines) -> list[Problem]:
+def _unreachable_keywords(library: Library) -> list[Problem]:
     """A word shared by languages must reach each of them from some country."""
-    candidates = set(by_locale)
-    reached = {_pick(library, candidates, Sender(SMS, country)) for country in _countries()}
-    reached.add(_pick(library, candidates, Sender(SMS, None)))
+    countries = [None, *sorted(get_global("territory_languages"))]
     problems = []
-    for locale in sorted(candidates - reached):
-        topic = library.content.topics[by_locale[locale]]
-        problems.append(Problem(*_where(po_lines, locale, topic.keywords),
-                                f"{locale}: keyword {key.upper()} is shared with {', '.join(sorted(candidates - {locale}))} "
-                                "and no country rule (content/countries.yaml or CLDR) ever chooses this language for it"))
+    for key, by_locale in library.topic_words.items():
+        if len(by_locale) < 2:
+            continue
+        candidates = set(by_locale)
+        reached = {pick_locale(library, candidates, Sender(SMS, country)) for country in countries}
+        for locale in sorted(candidates - reached):
+            topic = library.content.topics[by_locale[locale]]
+            problems.append(Problem(*_where(library, locale, topic.keywords),
+                                    f"{locale}: keyword {key.upper()} is shared with "
+                                    f"{', '.join(sorted(candidates - {locale}))} and no country rule "
+                                    "(content/countries.yaml or CLDR) ever chooses this language for it",
+                                    locale, topic.name))
     return problems
 
 
-def _budget_problems(library: Library, po_lines) -> list[Problem]:
+def _budget_problems(library: Library) -> list[Problem]:
     problems = []
     countries = [None, *library.content.crisis_lines]
+    messages = library.content.messages
     for locale in library.locales:
         for channel in CHANNELS:
             budget = Budget(channel)
-            for topic in library.content.topics:
-                pages = library.topic_pages(topic, locale, channel)
-                for number, page in enumerate(pages.pages, 1):
+            for name, topic in library.content.topics.items():
+                for number, page in enumerate(library.topic_pages(name, locale, channel).pages, 1):
                     if not budget.fits(page):
-                        where = _where(po_lines, locale, library.content.topics[topic].paragraphs[0])
-                        problems.append(Problem(*where, f"{locale} {topic} page {number} is over the {channel} budget"))
+                        problems.append(Problem(*_where(library, locale, topic.paragraphs[0]),
+                                                f"{locale} {name} page {number} is over the {channel} budget",
+                                                locale, name))
             for country in countries:
-                texts = [*library.menu_pages(locale, channel, country).pages, *library.help_pages(locale, channel, country).pages]
-                texts.append(library.crisis(locale, country))
+                texts = [*library.menu_pages(locale, channel, country).pages,
+                         *library.help_pages(locale, channel, country).pages, library.crisis(locale, country)]
                 for text in texts:
                     if not budget.fits(text):
-                        problems.append(Problem(*_where(po_lines, locale, library.content.messages["menu"]),
-                                                f"{locale}: a menu, help or crisis reply for {country or 'other countries'} "
-                                                f"is over the {channel} budget: {text[:40]!r}..."))
+                        problems.append(Problem(*_where(library, locale, messages["menu"]),
+                                                f"{locale}: a menu, help or crisis reply for "
+                                                f"{country or 'other countries'} is over the {channel} budget: "
+                                                f"{text[:40]!r}...", locale))
         for name in ("stop", "start", "slow_down"):
             if not Budget(SMS).fits(library.message(name, locale)):
-                problems.append(Problem(*_where(po_lines, locale, library.content.messages[name]),
-                                        f"{locale}: {name} reply is over the SMS budget"))
+                problems.append(Problem(*_where(library, locale, messages[name]),
+                                        f"{locale}: {name} reply is over the SMS budget", locale))
     return problems
-
-
-def _where(po_lines, locale: str, message: Message) -> tuple[str, int]:
-    if locale == "en":
-        return message.path, message.line
-    return po_lines.get((locale, message.context, message.id), (message.path, message.line))
-
-
-def _placeholders(text: str) -> set[str]:
-    return set(_PLACEHOLDER.findall(text))
-
-
-def _countries() -> list[str]:
-    return sorted(get_global("territory_languages"))

@@ -1,21 +1,18 @@
 """The ``textline`` command: try a text, read the counts, inspect content."""
 
-import csv
-import io
-import json
+import atexit
+import signal
 
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
-from .counting import usage_rows
-from .db import create_tables
-from .paging import CHANNELS, SMS, WHATSAPP
-from .replies import Sender, answer
-from . import catalogs
 from .checks import check
-from .reports import describe, efficiency, page_table
-from .state import textline
+from .content import TEMPLATE, authoring
+from .core import CHANNELS, SMS, WHATSAPP, Sender, answer
+from .core.reports import describe, efficiency, page_table
+from .counts import format_rows, revision
+from .web.state import textline
 
 
 def init_app(app: Flask) -> None:
@@ -29,7 +26,16 @@ def init_app(app: Flask) -> None:
 def _create_app():
     from . import create_app
 
-    return create_app()
+    app = create_app()
+    # A supervisor stops `textline run` (and so `make run`) with SIGTERM, a person with Ctrl-C:
+    # either way the buffered counts are written before the process goes.
+    atexit.register(app.extensions["textline"].close)
+    signal.signal(signal.SIGTERM, _exit)
+    return app
+
+
+def _exit(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
@@ -49,11 +55,28 @@ def text_command(body, sender, country, channel):
     if channel == WHATSAPP:
         sender = f"whatsapp:{sender}"
     reply = answer(textline().library.current(), body, Sender.from_twilio(sender, country))
-    if reply.text is None:
+    if not reply.messages:
         click.echo("(no reply is sent)")
         return
-    click.echo(reply.text)
-    click.echo(f"-- {describe(reply.text, channel)}; topic {reply.topic}, locale {reply.locale}, page {reply.page}")
+    for n, message in enumerate(reply.messages, 1):
+        if len(reply.messages) > 1:
+            click.echo(f"-- message {n} of {len(reply.messages)}: {describe(message, channel)}")
+        click.echo(message)
+    click.echo(f"(why: {reply.why})")
+    size = describe(reply.messages[0], channel) if len(reply.messages) == 1 else _total(reply.messages, channel)
+    click.echo(f"-- {size}; topic {reply.topic}, locale {reply.locale}, page {reply.page}")
+
+
+def _total(messages: tuple[str, ...], channel: str) -> str:
+    """What a reply of several messages costs in all."""
+    from .core import segment
+
+    if channel == WHATSAPP:
+        return f"WhatsApp, {sum(map(len, messages))} characters in {len(messages)} messages"
+    parts = [segment(m) for m in messages]
+    encoding = "UCS-2" if any(p.encoding == "UCS-2" for p in parts) else "GSM-7"
+    return (f"{encoding}, {sum(p.units for p in parts)} units, {sum(p.segments for p in parts)} segments "
+            f"in {len(messages)} messages")
 
 
 @click.command("stats")
@@ -65,24 +88,8 @@ def text_command(body, sender, country, channel):
 @with_appcontext
 def stats_command(fmt, since, until, topic, locale):
     """Print the anonymous usage counts."""
-    rows = usage_rows(textline().engine, since and since.date(), until and until.date(), topic, locale)
+    rows = textline().counts.rows(since and since.date(), until and until.date(), topic, locale)
     click.echo(format_rows(rows, fmt), nl=fmt != "csv")
-
-
-def format_rows(rows: list[dict], fmt: str) -> str:
-    columns = ["day", "topic", "locale", "channel", "count"]
-    if fmt == "json":
-        return json.dumps(rows, indent=2)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue()
-    lines = [f"{'day':<10}  {'topic':<10}  {'locale':<6}  {'channel':<8}  {'count':>7}"]
-    lines += [f"{r['day']:<10}  {r['topic']:<10}  {r['locale']:<6}  {r['channel']:<8}  {r['count']:>7}" for r in rows]
-    lines.append(f"{'total':<40}  {sum(r['count'] for r in rows):>7}")
-    return "\n".join(lines)
 
 
 @click.group()
@@ -94,7 +101,7 @@ def db():
 @with_appcontext
 def db_upgrade():
     """Apply the Alembic migrations to the database at DATABASE_URL."""
-    from .migrate import revision
+    from .counts.migrate import revision
 
     engine = textline().engine
     create_tables(engine)
@@ -117,8 +124,12 @@ def check_command():
     if problems:
         raise SystemExit(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
     library = textline().library.current()
-    click.echo(f"content and {len(library.locales) - 1} catalogs OK: {len(library.content.topics)} topics, "
-               f"{len(library.locales)} locales, every page within budget")
+    click.echo(f"content and {len(library.catalogs)} catalogs OK: {len(library.content.topics)} topics, "
+               f"{len(library.locales)} locales offered, every page within budget")
+    for locale, missing in library.pending.items():
+        click.echo(f"{locale} is not offered yet: it lacks {', '.join(missing)}")
+    click.echo("A language is offered once its menu, HELP, STOP/START replies, crisis replies and crisis "
+               "phrases are translated and valid; until then its topics can be previewed but nobody is offered it.")
 
 
 @content.command("preview")
@@ -152,8 +163,8 @@ def translations():
 def translations_update():
     """Extract content/ into messages.pot and update every catalog (changed entries turn fuzzy)."""
     settings = textline().settings
-    catalogs.update(settings.content_dir, settings.translations_dir)
-    click.echo(f"updated {settings.translations_dir / catalogs.TEMPLATE} and every catalog; "
+    authoring.update(settings.content_dir, settings.translations_dir)
+    click.echo(f"updated {settings.translations_dir / TEMPLATE} and every catalog; "
                "run `textline content check` to list what needs translating")
 
 
@@ -164,7 +175,7 @@ def translations_init(locale):
     """Start a catalog for LOCALE (e.g. `uk`, `pt_BR`) from messages.pot."""
     settings = textline().settings
     try:
-        path = catalogs.init(settings.translations_dir, locale)
+        path = authoring.init(settings.translations_dir, locale)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="LOCALE") from None
     click.echo(f"created {path}: translate it in Poedit, Weblate or a text editor")

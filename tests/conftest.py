@@ -9,7 +9,7 @@ from twilio.request_validator import RequestValidator
 from sqlalchemy.pool import NullPool
 
 from service import create_app
-from service.library import build_library
+from service.content import load_library
 from service.settings import ROOT
 
 TOKEN = "test-auth-token-0123456789abcdef"
@@ -20,7 +20,7 @@ _sids = itertools.count(1)
 @pytest.fixture(scope="session")
 def library():
     """The shipped content and catalogs, loaded once."""
-    return build_library(ROOT / "content", ROOT / "translations", "en")
+    return load_library(ROOT / "content", ROOT / "translations", "en")
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def app(database_url):
 
 
 def _drop_counts(engine):
-    from service.db import metadata
+    from service.counts.tables import metadata
 
     if engine.dialect.name == "postgresql":  # the shared test server is reused
         with engine.begin() as conn:

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from service import create_app
-from service.admin import chart, place_problems
-from service.content import Problem
+from service.web.admin import chart, place_problems
+from service.content.reader import Problem
 
 from conftest import TOKEN
 

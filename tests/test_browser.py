@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from conftest import TOKEN
 from service import create_app
-from service.replies import Sender, answer
+from service.core.replies import Sender, answer
 from service.settings import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -4,9 +4,9 @@ import pytest
 
 from service import create_app
 from service.checks import check
-from service.library import build_library
-from service.paging import SMS
-from service.replies import Sender, answer
+from service.core.library import build_library
+from service.core.paging import SMS
+from service.core.replies import Sender, answer
 from service.settings import ROOT
 
 US = Sender(SMS, "US")

@@ -1,8 +1,8 @@
 import threading
 
 
-from service.counting import Counter, usage_rows
-from service.db import create_tables, make_engine
+from service.counts.store import Counter, usage_rows
+from service.counts.tables import create_tables, make_engine
 
 
 def test_concurrent_counters_lose_no_increment(database_url):

@@ -3,10 +3,10 @@
 import pytest
 
 from conftest import message_text
-from service.crisis import FUZZY_MIN_LETTERS, fuzzy_script
-from service.normalize import normalize
-from service.replies import CRISIS, START_WORDS, STOP_WORDS, Sender, answer
-from service.segments import segment
+from service.core.crisis import FUZZY_MIN_LETTERS, fuzzy_script
+from service.core.normalize import normalize
+from service.core.replies import CRISIS, START_WORDS, STOP_WORDS, Sender, answer
+from service.core.segments import segment
 
 US, MX = Sender("sms", "US"), Sender("sms", "MX")
 
@@ -174,6 +174,6 @@ def test_crisis_over_the_webhook_is_counted_as_crisis_only(app, twilio):
     text = message_text(twilio.post("MEDS i want to end my life"))
     assert "988" in text
     app.extensions["textline"].counter.flush()
-    from service.counting import usage_rows
+    from service.counts.store import usage_rows
 
     assert [(r["topic"], r["count"]) for r in usage_rows(app.extensions["textline"].engine)] == [("crisis", 1)]

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from service.content import messages_in_file
-from service.extract import extract_content
+from service.content.reader import messages_in_file
+from service.content.extract import extract_content
 from service.settings import ROOT
 
 

@@ -11,8 +11,8 @@ from twilio.request_validator import RequestValidator
 
 from conftest import BASE_URL, TOKEN
 from servers import Gunicorn
-from service.counting import usage_rows
-from service.db import make_engine
+from service.counts.store import usage_rows
+from service.counts.tables import make_engine
 
 BODIES = ["MEDS", "meds 2", "TERAPIA", "DOCTOR", "HELP", "hola", "SELFCARE FR", "MENU", "brain 3", "ＭＥＤＳ"]
 _sids = itertools.count(1)

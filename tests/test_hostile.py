@@ -6,8 +6,8 @@ import pytest
 
 from conftest import BASE_URL, TOKEN, Twilio, message_text
 from service import create_app
-from service.ratelimit import FloodGate
-from service.segments import segment
+from service.web.flood import FloodGate
+from service.core.segments import segment
 
 
 @pytest.fixture(scope="module")

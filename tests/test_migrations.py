@@ -4,8 +4,8 @@ import concurrent.futures
 
 from sqlalchemy import inspect
 
-from service import migrate
-from service.db import make_engine
+from service.counts import migrate
+from service.counts.tables import make_engine
 
 
 def test_db_upgrade_applies_the_migrations(runner, app):
@@ -31,7 +31,7 @@ def test_simultaneous_upgrades_migrate_once(database_url):
 
 
 def test_a_database_made_before_migrations_is_adopted(tmp_path):
-    from service.db import metadata
+    from service.counts.tables import metadata
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     metadata.create_all(engine)  # how the tables were made before Alembic

@@ -1,6 +1,6 @@
 import pytest
 
-from service.normalize import normalize
+from service.core.normalize import normalize
 
 
 @pytest.mark.parametrize("typed, expected", [

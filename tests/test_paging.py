@@ -1,8 +1,8 @@
 import pytest
 
-from service.paging import SMS, WHATSAPP, WHATSAPP_CHARACTERS, Budget, paginate
-from service.reports import efficiency
-from service.segments import GSM7, segment
+from service.core.paging import SMS, WHATSAPP, WHATSAPP_CHARACTERS, Budget, paginate
+from service.core.reports import efficiency
+from service.core.segments import GSM7, segment
 
 
 def hint(page):

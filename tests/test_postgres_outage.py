@@ -8,7 +8,7 @@ import pytest
 from conftest import BASE_URL, TOKEN, Twilio, message_text
 from servers import PostgresCluster, require_pg_bin
 from service import create_app
-from service.counting import usage_rows
+from service.counts.store import usage_rows
 
 OUTAGE_SECONDS = 30  # what the issue asks for
 BODIES = itertools.cycle(["MEDS", "TERAPIA", "meds 2", "HELP", "hola", "DOCTOR", "ABOUT ES", "brain"])

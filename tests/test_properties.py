@@ -5,11 +5,11 @@ from xml.etree import ElementTree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.normalize import normalize
-from service.paging import SMS, WHATSAPP
-from service.replies import Sender, answer
-from service.segments import segment
-from service.webhook import twiml
+from service.core.normalize import normalize
+from service.core.paging import SMS, WHATSAPP
+from service.core.replies import Sender, answer
+from service.core.segments import segment
+from service.web.webhook import twiml
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -1,8 +1,8 @@
 import pytest
 
-from service.paging import SMS, WHATSAPP
-from service.replies import Sender, answer
-from service.segments import segment
+from service.core.paging import SMS, WHATSAPP
+from service.core.replies import Sender, answer
+from service.core.segments import segment
 
 US = Sender(SMS, "US")
 MX = Sender(SMS, "MX")

@@ -11,9 +11,9 @@ from twilio.request_validator import RequestValidator
 from conftest import BASE_URL, TOKEN, Twilio, message_text
 from servers import free_port, wait_healthy
 from service import create_app
-from service.counting import usage_rows
-from service.ratelimit import ALLOW, SILENT, SLOW_DOWN, FloodGate
-from service.replies import MAX_BODY, START_WORDS, STOP_WORDS, Sender, answer
+from service.counts.store import usage_rows
+from service.web.flood import ALLOW, SILENT, SLOW_DOWN, FloodGate
+from service.core.replies import MAX_BODY, START_WORDS, STOP_WORDS, Sender, answer
 from service.settings import ROOT
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from service.segments import GSM7, UCS2, Segmentation, gsm_friendly, segment
+from service.core.segments import GSM7, UCS2, Segmentation, gsm_friendly, segment
 
 EMOJI = "\U0001F600"  # two UTF-16 code units
 

@@ -4,7 +4,7 @@ import pytest
 from twilio.request_validator import HMAC_SHA256, RequestValidator
 from werkzeug.datastructures import MultiDict
 
-from service.signature import valid
+from service.web.signature import valid
 
 TOKEN = "test-auth-token-0123456789abcdef"
 FORM = MultiDict([("MessageSid", "SM" + "1" * 32), ("Body", "Médicaments ＭＥＤＳ 2 & <b>"), ("From", "+15551234567"),

@@ -3,7 +3,7 @@
 import pytest
 from twilio.twiml.messaging_response import MessagingResponse
 
-from service.webhook import twiml
+from service.web.webhook import twiml
 
 
 @pytest.mark.parametrize("text", [

@@ -2,12 +2,12 @@
 import pytest
 
 from conftest import TOKEN, Twilio, message_text
-from service.segments import segment
+from service.core.segments import segment
 
 
 def counts(app):
     app.extensions["textline"].counter.flush()
-    from service.counting import usage_rows
+    from service.counts.store import usage_rows
 
     return usage_rows(app.extensions["textline"].engine)
 

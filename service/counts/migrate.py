@@ -10,10 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from .settings import ROOT
 
 log = logging.getLogger(__name__)
-MIGRATIONS = ROOT / "migrations"
+MIGRATIONS = Path(__file__).with_name("migrations")
 LOCK_KEY = 0x7465_78746C_696E  # any constant: the advisory lock id for "textline migrations"
 
 

@@ -41,7 +41,7 @@ REFRESH_SECONDS = 1.0
 @bp.get("/metrics")
 def metrics():
     _Watcher.for_app(textline()).refresh()
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+    if textline().settings.metrics_dir:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
@@ -51,7 +51,7 @@ def metrics():
 
 def message(reply, channel: str, outcome: str | None = None) -> None:
     """Count one answered message (called by the webhook view)."""
-    outcome = outcome or ("replied" if reply.text is not None else "silent")
+    outcome = outcome or ("replied" if reply.messages else "silent")
     MESSAGES.labels(reply.topic, reply.locale, channel, outcome).inc()
     g.textline_counted = True
 
@@ -117,7 +117,7 @@ class _Watcher:
         state = self._state()
         if state is None:
             return False
-        counter, library = state.counter, state.library
+        counter, library = state.counts, state.library
         PENDING.set(counter.pending)
         with self._lock:
             for name, metric, value in (("dropped", DROPPED, counter.dropped),

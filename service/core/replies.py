@@ -4,16 +4,16 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from .library import Library, TopicPages
+from . import needs
+from .library import Library
 from .normalize import normalize
+from .pages import TopicPages
 from .paging import SMS, WHATSAPP
 
 MAX_BODY = 1600
 MAX_PAGE_DIGITS = 6
 
-# Carrier keywords (CTIA, Twilio): only ever the whole message, never fuzzy.
-STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"})
-START_WORDS = frozenset({"start", "yes", "unstop"})
+STOP_WORDS, START_WORDS = needs.STOP_WORDS, needs.START_WORDS
 
 # Count labels for replies that are not topics.
 CRISIS, STOP, START, HELP, MENU, UNKNOWN = "crisis", "stop", "start", "help", "menu", "unknown"
@@ -21,12 +21,18 @@ CRISIS, STOP, START, HELP, MENU, UNKNOWN = "crisis", "stop", "start", "help", "m
 
 @dataclass(frozen=True)
 class Reply:
-    """What to send (None: send nothing) and what to count."""
+    """What to send, one SMS or WhatsApp message each (none: send nothing), what to count, and why."""
 
-    text: str | None
+    messages: tuple[str, ...]
     topic: str
     locale: str
     page: int = 1
+    why: str = ""  # the rule that chose this reply, for /try and `textline text`
+
+    @property
+    def text(self) -> str | None:
+        """The whole reply as one text, or None when nothing is sent."""
+        return "\n\n".join(self.messages) if self.messages else None
 
 
 @dataclass(frozen=True)
@@ -50,43 +56,47 @@ def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_
     carrier_word = text in STOP_WORDS or text in START_WORDS  # never read as anything else
     crisis_locales = set() if carrier_word else library.crisis_locales(text)
     if crisis_locales:
-        locale = _pick(library, crisis_locales, sender)
-        return Reply(library.crisis(locale, sender.country), CRISIS, locale)
+        locale = pick_locale(library, crisis_locales, sender)
+        return Reply((library.crisis(locale, sender.country),), CRISIS, locale, why="crisis phrase")
     if carrier_word:
         label = STOP if text in STOP_WORDS else START
         if opted_out_by_twilio:  # Advanced Opt-Out already confirmed it
-            return Reply(None, label, library.default_locale)
-        return Reply(library.message(label, library.default_locale), label, library.default_locale)
+            return Reply((), label, library.default_locale, why="carrier word, confirmed by Twilio")
+        name = needs.STOP if label == STOP else needs.START
+        return Reply((library.message(name, library.default_locale),), label, library.default_locale,
+                     why="carrier word")
 
     whole = text.replace(" ", "")  # already normalized
     if whole in library.language_words:  # "ESPAÑOL", "TIẾNG VIỆT", "ES": the menu in that language
-        return _page(library.menu_pages(library.language_words[whole], sender.channel, sender.country), MENU, None)
+        menu = library.menu_pages(library.language_words[whole], sender.channel, sender.country)
+        return _page(menu, MENU, None, "language word")
     words, page, language = _peel(library, text.split())
     key = "".join(words)
     if key in library.help_words:
-        locale = language or _pick(library, library.help_words[key], sender)
-        return _page(library.help_pages(locale, sender.channel, sender.country), HELP, page)
+        locale = language or pick_locale(library, library.help_words[key], sender)
+        return _page(library.help_pages(locale, sender.channel, sender.country), HELP, page, "help word")
     if key in library.menu_words:
-        locale = language or _pick(library, library.menu_words[key], sender)
-        return _page(library.menu_pages(locale, sender.channel, sender.country), MENU, page)
+        locale = language or pick_locale(library, library.menu_words[key], sender)
+        return _page(library.menu_pages(locale, sender.channel, sender.country), MENU, page, "menu word")
     owners = library.topic_words.get(key)
     if owners:
-        locale = language or _pick(library, set(owners), sender)
+        locale = language or pick_locale(library, set(owners), sender)
         topic = owners.get(locale) or next(iter(owners.values()))
-        return _page(library.topic_pages(topic, locale, sender.channel), topic, page)
+        return _page(library.topic_pages(topic, locale, sender.channel), topic, page, "keyword")
     # Not understood: the menu, in the language its script implies if any.
-    locale = language or library.script_locale(text) or library.default_locale
-    return _page(library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, None)
+    scripts = library.script_locales(text)
+    locale = language or (pick_locale(library, scripts, sender) if scripts else library.default_locale)
+    return _page(library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, None, "not understood")
 
 
-def _page(pages: TopicPages, label: str, page: int | None) -> Reply:
+def _page(pages: TopicPages, label: str, page: int | None, why: str) -> Reply:
     """Page ``page`` of ``pages``; past the end, how many there are (topics) or the last page."""
     number = max(page or 1, 1)
     if number <= len(pages.pages):
-        return Reply(pages.pages[number - 1], label, pages.locale, number)
+        return Reply((pages.pages[number - 1],), label, pages.locale, number, why)
     if pages.past_end is None:  # menu and help: the last page is the useful answer
-        return Reply(pages.pages[-1], label, pages.locale, len(pages.pages))
-    return Reply(pages.past_end, label, pages.locale, number)
+        return Reply((pages.pages[-1],), label, pages.locale, len(pages.pages), why)
+    return Reply((pages.past_end,), label, pages.locale, number, why)
 
 
 def _peel(library: Library, words: list[str]) -> tuple[list[str], int | None, str | None]:
@@ -106,7 +116,7 @@ def _peel(library: Library, words: list[str]) -> tuple[list[str], int | None, st
     return words, page, language
 
 
-def _pick(library: Library, candidates: set[str], sender: Sender) -> str:
+def pick_locale(library: Library, candidates: set[str], sender: Sender) -> str:
     """One locale from several that share a word: sender's country, then default."""
     if len(candidates) == 1:
         return next(iter(candidates))

@@ -1,6 +1,6 @@
 """Alembic environment: run the migrations on the connection textline hands over.
 
-``service.migrate.upgrade`` passes an open connection (holding the migration
+``service.counts.migrate.upgrade`` passes an open connection (holding the migration
 lock); plain ``alembic`` commands fall back to ``DATABASE_URL``.
 """
 
@@ -17,7 +17,7 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    from service.db import make_engine
+    from service.counts.tables import make_engine
     from service.settings import Settings
 
     url = context.config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url

@@ -1,6 +1,7 @@
 """Babel extractor for ``content/*.yaml``: plain ``pybabel extract`` finds every text."""
 
-from .content import ContentError, messages_in_file
+from ..core import ContentError
+from .reader import messages_in_file
 
 
 def extract_content(fileobj, keywords, comment_tags, options):

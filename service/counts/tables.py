@@ -46,10 +46,3 @@ def make_engine(url: str) -> Engine:
     # A short connect timeout: an unreachable server must not stall the flusher for minutes.
     connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2, connect_args=connect_args)
-
-
-def create_tables(engine: Engine) -> None:
-    """Bring the schema up to date through the Alembic migrations in migrations/."""
-    from .migrate import upgrade
-
-    upgrade(engine)

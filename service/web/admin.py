@@ -3,16 +3,12 @@
 import datetime as dt
 import hmac
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
-from .cli import format_rows
-from .counting import usage_rows
-from .library import file_stamps
-from .paging import CHANNELS, SMS
-from .replies import CRISIS, HELP, MENU, START, STOP, UNKNOWN, Sender, answer
-from .reports import describe
+from ..core import CHANNELS, CRISIS, HELP, MENU, SMS, SOURCE_LOCALE, START, STOP, UNKNOWN, Problem, Sender, answer
+from ..core.reports import describe
+from ..counts import format_rows
 from .state import textline
 
 bp = Blueprint("admin", __name__, template_folder="templates",
@@ -84,7 +80,7 @@ class Filters:
         return cls(since, until, (args.get("topic") or "").strip(), (args.get("locale") or "").strip(), tuple(errors))
 
     def rows(self) -> list[dict]:
-        return usage_rows(textline().engine, self.since, self.until, self.topic or None, self.locale or None)
+        return textline().counts.rows(self.since, self.until, self.topic or None, self.locale or None)
 
     def query(self) -> dict:
         return {"since": self.since.isoformat(), "until": self.until.isoformat(),
@@ -230,13 +226,12 @@ class PagePreview:
 
 @bp.get("/admin/content")
 def content():
-    app = textline()
-    library = app.library.current()
+    library = textline().library.current()
     channel = request.args.get("channel") if request.args.get("channel") in CHANNELS else SMS
     locale_filter = request.args.get("locale") if request.args.get("locale") in library.locales else ""
     locales = [locale_filter] if locale_filter else list(library.locales)
-    problems, check_available = run_check(app.settings.content_dir, app.settings.translations_dir)
-    placed, unplaced = place_problems(problems, library, app.settings.content_dir)
+    problems = list(library.problems)
+    placed, unplaced = place_problems(problems, library)
     sections = []
     for locale in locales:
         topics = []
@@ -254,65 +249,23 @@ def content():
     return render_template(
         "admin/content.html",
         sections=sections, channel=channel, channels=CHANNELS, locale_filter=locale_filter,
-        locales=library.locales, topics=list(library.content.topics),
+        locales=library.locales, topics=list(library.content.topics), pending=library.pending,
         status={(t, loc): library.status(t, loc) for t in library.content.topics for loc in library.locales},
-        check_available=check_available, problems=problems, unplaced=unplaced,
+        check_available=True, problems=problems, unplaced=unplaced,
     )
 
 
-def run_check(content_dir: Path, translations_dir: Path):
-    """The problems ``textline content check`` reports, or (``[]``, False) while it does not exist.
-
-    The check takes most of a second, so its result is kept until a content
-    file or catalog changes on disk.
-    """
-    try:
-        from .checks import check
-    except ImportError:
-        return [], False
-    stamp = file_stamps([*content_dir.glob("*.yaml"), *translations_dir.glob("*.pot"),
-                         *translations_dir.glob("*/LC_MESSAGES/*.po")])
-    cache = current_app.extensions.setdefault("textline.admin", {})
-    if cache.get("stamp") != stamp:
-        cache["problems"] = list(check(content_dir, translations_dir, textline().settings.default_locale))
-        cache["stamp"] = stamp
-    return cache["problems"], True
-
-
-def place_problems(problems, library, content_dir: Path):
-    """Attach each problem to the (locale, topic) it is about, where its file says so."""
-    topic_files = {Path(spec.title.path).name: name for name, spec in library.content.topics.items()}
-    placed: dict[tuple[str, str | None], list] = {}
+def place_problems(problems: list[Problem], library) -> tuple[dict, list[Problem]]:
+    """Attach each problem to the (locale, topic) it is about; the rest are shown at the top."""
+    placed: dict[tuple[str, str | None], list[Problem]] = {}
     unplaced = []
     for problem in problems:
-        path = Path(problem.path)
-        if path.suffix == ".yaml" and path.name in topic_files:
-            placed.setdefault((library.locales[0], topic_files[path.name]), []).append(problem)
-        elif path.suffix == ".po" and len(path.parts) >= 3 and path.parts[-3] in library.locales:
-            locale = path.parts[-3]
-            topic = _po_topic(path, problem.line, library)
-            placed.setdefault((locale, topic), []).append(problem)
+        locale = problem.locale or (SOURCE_LOCALE if problem.topic else None)
+        if locale in library.locales:
+            placed.setdefault((locale, problem.topic), []).append(problem)
         else:
             unplaced.append(problem)
     return placed, unplaced
-
-
-def _po_topic(path: Path, line: int, library) -> str | None:
-    """The topic of the catalog entry at or just above ``line`` (its msgctxt names it)."""
-    if not path.is_absolute():
-        path = Path.cwd() / path
-    try:
-        lines = path.read_text("utf-8").splitlines()[:max(line, 0)]
-    except OSError:
-        return None
-    for text in reversed(lines):
-        if text.startswith("msgctxt "):
-            context = text[len("msgctxt "):].strip().strip('"')
-            name = context.split(" ")[0]
-            return name if name in library.content.topics else None
-        if not text.strip():  # the entry ended without a context
-            break
-    return None
 
 
 # -- simulator ---------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Anonymous usage counts, buffered in memory and flushed in one transaction a second."""
+"""The count store: anonymous usage counts, buffered in memory and flushed in one transaction a second.
+
+The only module that speaks SQL to the counts: admin, the CLI, metrics and
+gunicorn's hooks go through ``CountStore``.
+"""
 
 import atexit
 import collections
@@ -9,14 +13,15 @@ import logging
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from .db import seen, usage
+from .migrate import upgrade
+from .tables import make_engine, seen, usage
 
 log = logging.getLogger(__name__)
 KEEP_SEEN_DAYS = 2
@@ -24,16 +29,27 @@ BATCH = 500
 
 
 @dataclass(frozen=True)
-class Event:
-    day: dt.date
+class CountKey:
+    """What one count is about, besides its day. A new dimension is a field here, a column of
+    ``usage_counts`` in tables.py (in the same order) and a migration."""
+
     topic: str
     locale: str
     channel: str
-    later_page: bool
+    later_page: bool = False
+
+
+DIMENSIONS = tuple(f.name for f in fields(CountKey))
+
+
+@dataclass(frozen=True)
+class Event:
+    day: dt.date
+    key: CountKey
     digest: str
 
 
-class Counter:
+class CountStore:
     """Buffer counts per process and write them at most once per ``interval``.
 
     A flush inserts the digests into ``seen_messages`` with ON CONFLICT DO
@@ -43,8 +59,9 @@ class Counter:
     the oldest are dropped and ``dropped`` says how many.
     """
 
-    def __init__(self, engine: Engine, key: bytes, interval: float = 1.0, max_pending: int = 50_000):
-        self.engine = engine
+    def __init__(self, database_url: str, key: bytes, interval: float = 1.0, max_pending: int = 50_000):
+        self.engine: Engine = make_engine(database_url)
+        self._schema_ready = False
         self.interval = interval
         self.max_pending = max_pending
         self.dropped = 0
@@ -61,11 +78,10 @@ class Counter:
     def pending(self) -> int:
         return len(self._pending)
 
-    def record(self, topic: str, locale: str, channel: str, page: int, message_sid: str | None) -> None:
+    def record(self, key: CountKey, message_sid: str | None) -> None:
         """Queue one count; never raises, never waits on the database."""
         try:
-            digest = self._digest(message_sid)
-            event = Event(dt.datetime.now(dt.timezone.utc).date(), topic, locale, channel, page > 1, digest)
+            event = Event(dt.datetime.now(dt.timezone.utc).date(), key, self._digest(message_sid))
             with self._lock:
                 if len(self._pending) >= self.max_pending:
                     self._pending.popleft()
@@ -104,6 +120,40 @@ class Counter:
             self._thread.join(timeout=5)
         self.flush()
 
+    def upgrade(self) -> bool:
+        """Bring the schema up to date (the first write does it too); return whether anything was done."""
+        done = upgrade(self.engine)
+        self._schema_ready = True
+        return done
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def rows(self, since: dt.date | None = None, until: dt.date | None = None,
+             topic: str | None = None, locale: str | None = None) -> list[dict]:
+        """Counts per day, topic, locale and channel, oldest first."""
+        if not self._schema_ready:
+            self.upgrade()
+        query = select(
+            usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel,
+            func.sum(usage.c.count).label("count"),
+        ).group_by(usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel)
+        if since:
+            query = query.where(usage.c.day >= since)
+        if until:
+            query = query.where(usage.c.day <= until)
+        if topic:
+            query = query.where(usage.c.topic == topic)
+        if locale:
+            query = query.where(usage.c.locale == locale)
+        query = query.order_by(usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel)
+        with self.engine.connect() as conn:
+            return [
+                {"day": row.day.isoformat(), "topic": row.topic, "locale": row.locale,
+                 "channel": row.channel, "count": int(row.count)}
+                for row in conn.execute(query)
+            ]
+
     def _digest(self, message_sid: str | None) -> str:
         if not message_sid:
             return "r" + secrets.token_hex(16)  # nothing to de-duplicate on
@@ -126,6 +176,8 @@ class Counter:
             self.flush()
 
     def _write(self, batch: list[Event]) -> int:
+        if not self._schema_ready:
+            self.upgrade()
         insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
         first = {}
         for event in batch:
@@ -137,42 +189,15 @@ class Counter:
                 rows = [{"digest": e.digest, "day": e.day} for e in digests[start:start + BATCH]]
                 statement = insert(seen).values(rows).on_conflict_do_nothing().returning(seen.c.digest)
                 new.update(conn.execute(statement).scalars())
-            totals = collections.Counter(
-                (e.day, e.topic, e.locale, e.channel, e.later_page) for e in digests if e.digest in new
-            )
-            rows = [dict(zip(("day", "topic", "locale", "channel", "later_page"), key), count=n)
-                    for key, n in totals.items()]
+            totals = collections.Counter((e.day, *astuple(e.key)) for e in digests if e.digest in new)
+            rows = [dict(zip(("day", *DIMENSIONS), key), count=n) for key, n in totals.items()]
             for start in range(0, len(rows), BATCH):
                 statement = insert(usage).values(rows[start:start + BATCH])
                 statement = statement.on_conflict_do_update(
-                    index_elements=[usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel, usage.c.later_page],
+                    index_elements=[usage.c.day, *(usage.c[name] for name in DIMENSIONS)],
                     set_={"count": usage.c.count + statement.excluded["count"]},
                 )
                 conn.execute(statement)
             oldest = batch[-1].day - dt.timedelta(days=KEEP_SEEN_DAYS)
             conn.execute(delete(seen).where(seen.c.day < oldest))
         return sum(totals.values())
-
-
-def usage_rows(engine: Engine, since: dt.date | None = None, until: dt.date | None = None,
-               topic: str | None = None, locale: str | None = None) -> list[dict]:
-    """Counts per day, topic, locale and channel, oldest first."""
-    query = select(
-        usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel,
-        func.sum(usage.c.count).label("count"),
-    ).group_by(usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel)
-    if since:
-        query = query.where(usage.c.day >= since)
-    if until:
-        query = query.where(usage.c.day <= until)
-    if topic:
-        query = query.where(usage.c.topic == topic)
-    if locale:
-        query = query.where(usage.c.locale == locale)
-    query = query.order_by(usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel)
-    with engine.connect() as conn:
-        return [
-            {"day": row.day.isoformat(), "topic": row.topic, "locale": row.locale,
-             "channel": row.channel, "count": int(row.count)}
-            for row in conn.execute(query)
-        ]

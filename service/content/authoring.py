@@ -1,0 +1,53 @@
+"""The translators' commands: extract content/ into the template, update and start catalogs (pybabel)."""
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .catalogs import DOMAIN, TEMPLATE, catalog_paths
+
+REVIEW_NOTE = ("# This translation awaits review by a native-speaking clinician; until one has\n"
+               "# reviewed it, treat it as a draft.\n")
+
+
+
+def update(content_dir: Path, translations_dir: Path) -> None:
+    """What `pybabel extract` then `pybabel update --previous` do, for these folders."""
+    template = translations_dir / TEMPLATE
+    with tempfile.NamedTemporaryFile("w", suffix=".cfg") as mapping:  # what pyproject.toml says, for any folder
+        mapping.write(f"[textline_content: {content_dir.name}/*.yaml]\n")
+        mapping.flush()
+        _pybabel("extract", "--mapping-file", mapping.name, "--output-file", str(template), "--project", "textline",
+                 "--msgid-bugs-address", "translators@textline.invalid", ".", cwd=content_dir.parent)
+    if catalog_paths(translations_dir):
+        _pybabel("update", "--input-file", str(template), "--output-dir", str(translations_dir), "--previous")
+
+
+def init(translations_dir: Path, locale: str) -> Path:
+    """Create ``<locale>/LC_MESSAGES/messages.po`` with the review note in its header."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale)
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"{locale!r} is not a locale Babel knows (try a code such as uk or pt_BR)") from None
+    path = translations_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if path.exists():
+        raise ValueError(f"{path} already exists: use `textline translations update`")
+    _pybabel("init", "--input-file", str(translations_dir / TEMPLATE), "--output-dir", str(translations_dir),
+             "--locale", locale)
+    text = path.read_text("utf-8")
+    path.write_text(REVIEW_NOTE + text, "utf-8")
+    return path
+
+
+def _pybabel(*argv: str, cwd: Path | None = None) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    previous = Path.cwd()
+    with contextlib.ExitStack() as stack:
+        if cwd:
+            os.chdir(cwd)
+            stack.callback(os.chdir, previous)
+        CommandLineInterface().run(["pybabel", "--quiet", *argv])

@@ -1,0 +1,337 @@
+"""Read the English source texts in ``content/``, keeping file and line of each."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+
+from ..core import (GSM7, PART, SMS_SEGMENTS, UCS2, Content, ContentError, CrisisLine, Languages, Message, Problem,
+                    Topic, compact, needs)
+
+MESSAGES_FILE = "messages.yaml"
+CRISIS_FILE = "crisis.yaml"
+COUNTRIES_FILE = "countries.yaml"
+LANGUAGES_FILE = "languages.yaml"
+# Files every reply depends on: when one is broken, its last good version serves.
+SHARED_FILES = (MESSAGES_FILE, CRISIS_FILE, COUNTRIES_FILE, LANGUAGES_FILE)
+
+
+def read_content(directory: Path, previous: Content | None = None,
+                 last_good: Path | None = None) -> tuple[Content, list[Problem]]:
+    """Read every content file; return the content that can be served and every problem found.
+
+    A broken topic file leaves out that topic (or, on a reload, keeps the
+    version that was serving). A broken messages, crisis, countries or
+    languages file is replaced by its last good version: the copy kept in
+    ``last_good`` by the last read that accepted it, else the one serving.
+    Raises ContentError only when messages or crisis have no good version at all.
+    """
+    problems: list[Problem] = []
+    parsed: dict[str, object] = {}
+    broken: set[str] = set()
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            text = path.read_text("utf-8")
+            parsed[path.name] = parse_file(display_path(path), text)
+        except ContentError as error:
+            problems += error.problems
+            broken.add(path.name)
+            continue
+        except (UnicodeDecodeError, OSError) as error:
+            problems.append(Problem(display_path(path), 1, f"cannot read: {getattr(error, 'reason', error)}"))
+            broken.add(path.name)
+            continue
+        if path.name in SHARED_FILES and last_good is not None:
+            _keep(last_good, path.name, text)
+    for name in SHARED_FILES:
+        if name in parsed or (name not in broken and name in (COUNTRIES_FILE, LANGUAGES_FILE)):
+            continue
+        shown = display_path(directory / name)
+        if name not in broken:
+            problems.append(Problem(shown, 1, "file is missing"))
+        fallback = _last_good(last_good, name, previous)
+        if fallback is not None:
+            parsed[name] = fallback
+            problems.append(Problem(shown, 1, "not applied: its last good version serves until it is fixed"))
+    if MESSAGES_FILE not in parsed or CRISIS_FILE not in parsed:
+        raise ContentError(problems + [Problem(display_path(directory / MESSAGES_FILE), 1,
+                                               "no good version of messages.yaml and crisis.yaml to serve")])
+
+    order, messages, words = parsed.pop(MESSAGES_FILE)  # type: ignore[misc]
+    phrases, crisis_messages, crisis_lines = parsed.pop(CRISIS_FILE)  # type: ignore[misc]
+    countries = parsed.pop(COUNTRIES_FILE, {})
+    languages = parsed.pop(LANGUAGES_FILE, Languages())
+    found = {topic.name: topic for topic in parsed.values() if isinstance(topic, Topic)}
+    if previous is not None:  # a topic file broken by this edit keeps the version that was serving
+        for name, topic in previous.topics.items():
+            if name not in found and Path(topic.title.path).name in broken:
+                found[name] = topic
+                problems.append(Problem(topic.title.path, 1, f"{name}: not applied, the last good version serves",
+                                        topic=name))
+    messages_path = display_path(directory / MESSAGES_FILE)
+    topics = {}
+    for name in order:
+        if name in found:
+            topics[name] = found.pop(name)
+        elif not broken - set(SHARED_FILES):  # else the broken topic file is already named
+            problems.append(Problem(messages_path, 1, f"topic {name} is listed but no content file defines it",
+                                    topic=name))
+    for topic in found.values():
+        problems.append(Problem(topic.title.path, 1, f"topic {topic.name} is not listed under 'topics' in "
+                                f"{messages_path}", topic=topic.name))
+    topics, clashes = _keyword_clashes(topics)
+    problems += clashes
+    content = Content(topics, messages, words, phrases, crisis_messages, crisis_lines, countries, languages)
+    return content, problems
+
+
+def load_content(directory: Path) -> Content:
+    """Load every content file, or raise ContentError listing every problem."""
+    content, problems = read_content(directory)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _keep(folder: Path, name: str, text: str) -> None:
+    """Keep ``text`` as the last good version of content file ``name``."""
+    path = folder / name
+    try:
+        if path.exists() and path.read_text("utf-8") == text:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(text, "utf-8")
+        temporary.replace(path)
+    except OSError:  # a read-only instance folder: the service keeps answering
+        pass
+
+
+def _last_good(folder: Path | None, name: str, previous: Content | None):
+    """The last good parse of shared file ``name``: from ``folder``, else from the content serving."""
+    if folder is not None and (folder / name).exists():
+        try:
+            return parse_file(str(folder / name), (folder / name).read_text("utf-8"))
+        except (ContentError, OSError, UnicodeDecodeError):
+            pass
+    if previous is None:
+        return None
+    return {
+        MESSAGES_FILE: (list(previous.topics), previous.messages, previous.words),
+        CRISIS_FILE: (previous.crisis_phrases, previous.crisis_messages, previous.crisis_lines),
+        COUNTRIES_FILE: previous.countries,
+        LANGUAGES_FILE: previous.languages,
+    }[name]
+
+
+def parse_file(path: str, text: str):
+    """Parse one content file; the kind is told by its name."""
+    root = _compose(path, text)
+    name = Path(path).name
+    if name == MESSAGES_FILE:
+        return _parse_messages(path, root)
+    if name == CRISIS_FILE:
+        return _parse_crisis(path, root)
+    if name == COUNTRIES_FILE:
+        return _parse_countries(path, root)
+    if name == LANGUAGES_FILE:
+        return _parse_languages(path, root)
+    return _parse_topic(path, root)
+
+
+def messages_in_file(path: str, text: str) -> list[Message]:
+    """Every translatable message in one content file, in file order."""
+    if Path(path).name in (COUNTRIES_FILE, LANGUAGES_FILE):
+        return []
+    parsed = parse_file(path, text)
+    if isinstance(parsed, Topic):
+        return [parsed.keywords, parsed.title, *parsed.paragraphs]
+    if Path(path).name == MESSAGES_FILE:
+        _, messages, words = parsed
+        return [*messages.values(), *words.values()]
+    phrases, crisis_messages, _ = parsed
+    return [phrases, *crisis_messages.values()]
+
+
+def page_budget_note() -> str:
+    gsm, ucs2 = SMS_SEGMENTS * PART[GSM7], SMS_SEGMENTS * PART[UCS2]
+    return (f"An SMS page holds {gsm} characters in GSM-7 or {ucs2} in UCS-2 "
+            "(any character outside GSM-7); a longer translation gets more pages.")
+
+
+def _parse_topic(path, root) -> Topic:
+    fields = _mapping(path, root, required=("keyword", "title", "paragraphs"), optional=("aliases",))
+    name = _scalar(path, fields["keyword"])
+    if not name or not name.replace("_", "").isalnum() or name != name.upper():
+        raise ContentError([Problem(path, _line(fields["keyword"]), f"keyword {name!r} must be one word in capitals")])
+    aliases = tuple(_scalar(path, node) for node in _sequence(path, fields.get("aliases")))
+    paragraphs = _sequence(path, fields["paragraphs"])
+    if not paragraphs:
+        raise ContentError([Problem(path, _line(fields["paragraphs"]), "a topic needs at least one paragraph")])
+    keywords = Message(
+        f"{name} keywords", name, path, _line(fields["keyword"]),
+        f"Topic {name}: the words people text for it in your language, comma-separated, in "
+        "capitals. The first is shown in the menu and in 'Reply ... for more'. Keep it short.", name,
+    )
+    title = Message(
+        f"{name} title", _scalar(path, fields["title"]), path, _line(fields["title"]),
+        f"Topic {name}: its title in the menu, after the keyword. 1 to 3 words.", name,
+    )
+    count, budget = len(paragraphs), page_budget_note()
+    texts = tuple(
+        Message(name, _scalar(path, node), path, _line(node),
+                f"Topic {name}, paragraph {n} of {count}. {budget}", name)
+        for n, node in enumerate(paragraphs, 1)
+    )
+    for message in texts:
+        if not message.id.strip():
+            raise ContentError([Problem(path, message.line, "empty paragraph")])
+    return Topic(name, aliases, keywords, title, texts)
+
+
+def _parse_messages(path, root):
+    fields = _mapping(path, root, required=("topics", "messages", "words"))
+    order = [_scalar(path, node) for node in _sequence(path, fields["topics"])]
+    messages = _notes(path, fields["messages"], context="{}")
+    words = _notes(path, fields["words"], context="words {}")
+    missing = [Problem(path, _line(fields["messages"]), f"message {name!r} is missing: {use} needs it")
+               for name, use in needs.MESSAGES.items() if name not in messages]
+    missing += [Problem(path, _line(fields["words"]), f"words {name!r} are missing: {use}")
+                for name, use in needs.WORDS.items() if name not in words]
+    if missing:
+        raise ContentError(missing)
+    return order, messages, words
+
+
+def _parse_crisis(path, root):
+    fields = _mapping(path, root, required=("phrases", "messages", "resources"))
+    phrases = _note(path, fields["phrases"], "crisis phrases")
+    messages = _notes(path, fields["messages"], context="crisis {}")
+    missing = [Problem(path, _line(fields["messages"]), f"crisis message {name!r} is missing: {use} needs it")
+               for name, use in needs.CRISIS_MESSAGES.items() if name not in messages]
+    if missing:
+        raise ContentError(missing)
+    lines = {}
+    for key, node in _pairs(path, fields["resources"]):
+        entry = _mapping(path, node, required=("number", "how", "emergency", "source"), optional=("extra",))
+        values = {name: _scalar(path, value) for name, value in entry.items()}
+        if values["how"] not in needs.CRISIS_HOW:
+            raise ContentError([Problem(path, _line(entry["how"]), f"how: must be one of {', '.join(needs.CRISIS_HOW)}")])
+        for name in ("how", "extra"):
+            if name in values and values[name] not in messages:
+                raise ContentError([Problem(path, _line(entry[name]), f"{name}: no crisis message named {values[name]!r}")])
+        if len(key) != 2 or not key.isalpha():
+            raise ContentError([Problem(path, _line(node), f"{key!r} is not a two-letter country code")])
+        lines[key.upper()] = CrisisLine(key.upper(), values["number"], values["how"], values["emergency"],
+                                        values.get("extra"), values["source"])
+    return phrases, messages, lines
+
+
+def _parse_countries(path, root):
+    countries = {}
+    for key, node in _pairs(path, root):
+        if len(key) != 2 or not key.isalpha():
+            raise ContentError([Problem(path, _line(node), f"{key!r} is not a two-letter country code")])
+        countries[key.upper()] = tuple(_scalar(path, item) for item in _sequence(path, node))
+    return countries
+
+
+def _parse_languages(path, root) -> Languages:
+    fields = _mapping(path, root, optional=("shared_keywords", "cldr_aliases"))
+    pairs = set()
+    for node in _sequence(path, fields.get("shared_keywords")):
+        pair = [_scalar(path, item) for item in _sequence(path, node)]
+        if len(pair) != 2:
+            raise ContentError([Problem(path, _line(node), "each shared_keywords entry is a pair: [es, pt]")])
+        pairs.add(frozenset(pair))
+    aliases = dict(_pairs(path, fields["cldr_aliases"])) if "cldr_aliases" in fields else {}
+    return Languages(frozenset(pairs), {key: _scalar(path, value) for key, value in aliases.items()})
+
+
+def _notes(path, node, context):
+    return {key: _note(path, value, context.format(key)) for key, value in _pairs(path, node)}
+
+
+def _note(path, node, context) -> Message:
+    entry = _mapping(path, node, required=("text",), optional=("note",))
+    note = _scalar(path, entry["note"]) if "note" in entry else ""
+    return Message(context, _scalar(path, entry["text"]), path, _line(entry["text"]), note)
+
+
+def _compose(path, text):
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        raise ContentError([Problem(path, line, f"not valid YAML: {error.problem or error.context}")]) from None
+    except yaml.YAMLError as error:
+        raise ContentError([Problem(path, 1, f"not valid YAML: {error}")]) from None
+    if root is None:
+        raise ContentError([Problem(path, 1, "file is empty")])
+    return root
+
+
+def _pairs(path, node):
+    if not isinstance(node, yaml.MappingNode):
+        raise ContentError([Problem(path, _line(node), "expected 'name: value' entries here")])
+    return [(_scalar(path, key), value) for key, value in node.value]
+
+
+def _mapping(path, node, required=(), optional=()):
+    fields = {}
+    for key, value in _pairs(path, node):
+        if key not in required and key not in optional:
+            allowed = ", ".join((*required, *optional))
+            raise ContentError([Problem(path, _line(value), f"unknown field {key!r} (expected {allowed})")])
+        if key in fields:
+            raise ContentError([Problem(path, _line(value), f"field {key!r} appears twice")])
+        fields[key] = value
+    for key in required:
+        if key not in fields:
+            raise ContentError([Problem(path, _line(node), f"field {key!r} is missing")])
+    return fields
+
+
+def _sequence(path, node):
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        raise ContentError([Problem(path, _line(node), "expected a list here")])
+    return node.value
+
+
+def _scalar(path, node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ContentError([Problem(path, _line(node), "expected text here")])
+    return node.value.strip()
+
+
+def _line(node) -> int:
+    return node.start_mark.line + 1
+
+
+def _keyword_clashes(topics: dict[str, Topic]) -> tuple[dict[str, Topic], list[Problem]]:
+    """Each English keyword and alias belongs to one topic: a later topic does not get a word already taken."""
+    owners: dict[str, str] = {}
+    problems = []
+    kept = {}
+    for topic in topics.values():
+        aliases = []
+        for n, word in enumerate((topic.name, *topic.aliases)):
+            owner = owners.setdefault(compact(word), topic.name)
+            if owner == topic.name:
+                aliases += [word] if n else []
+                continue
+            problems.append(Problem(topic.keywords.path, topic.keywords.line,
+                                    f"keyword {word} is claimed by both {owner} and {topic.name}; "
+                                    f"{topic.name} does not get it", topic=topic.name))
+        kept[topic.name] = replace(topic, aliases=tuple(aliases))
+    return kept, problems
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

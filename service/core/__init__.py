@@ -1,0 +1,21 @@
+"""The pure core: normalize a text, find crisis language, choose a locale, pack pages. No Flask, no database."""
+
+from . import needs
+from .library import Library, offer_messages
+from .live import LiveLibrary
+from .lookup import SOURCE_LOCALE, split_words
+from .model import Catalog, Content, ContentError, CrisisLine, Languages, Message, Problem, Topic
+from .normalize import compact, normalize
+from .pages import TopicPages
+from .paging import CHANNELS, SMS, SMS_SEGMENTS, WHATSAPP, WHATSAPP_CHARACTERS, Budget, paginate
+from .replies import CRISIS, HELP, MENU, START, STOP, UNKNOWN, Reply, Sender, answer, pick_locale
+from .segments import GSM7, PART, UCS2, capacity, gsm_friendly, segment
+from .validate import placeholders, validate
+
+__all__ = [
+    "CHANNELS", "CRISIS", "GSM7", "HELP", "MENU", "PART", "SMS", "SMS_SEGMENTS", "SOURCE_LOCALE", "START", "STOP",
+    "UCS2", "UNKNOWN", "WHATSAPP", "WHATSAPP_CHARACTERS", "Budget", "Catalog", "Content", "ContentError",
+    "CrisisLine", "Languages", "Library", "LiveLibrary", "Message", "Problem", "Reply", "Sender", "Topic",
+    "TopicPages", "answer", "capacity", "compact", "gsm_friendly", "needs", "normalize", "offer_messages",
+    "paginate", "pick_locale", "placeholders", "segment", "split_words", "validate",
+]

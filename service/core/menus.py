@@ -1,0 +1,65 @@
+"""The menu, HELP and the crisis replies: built from several messages, each falling back on its own."""
+
+from typing import TYPE_CHECKING
+
+from . import needs
+from .model import Content, Message
+from .pages import TopicPages, make_pages
+from .segments import gsm_friendly
+
+if TYPE_CHECKING:
+    from .library import Library
+
+
+def crisis_messages(content: Content, country: str | None, short: bool = False) -> list[Message]:
+    """The crisis messages a reply to ``country`` is made of, in order."""
+    messages = content.crisis_messages
+    line = content.crisis_lines.get(country or "")
+    if short:
+        return [messages[needs.SHORT[line.how if line else needs.DEFAULT]]]
+    if line is None:
+        return [messages[needs.DEFAULT]]
+    return [messages[line.how], messages[needs.EMERGENCY], *([messages[line.extra]] if line.extra else [])]
+
+
+def crisis_text(library: "Library", locale: str, country: str, short: bool) -> str:
+    """Crisis resources for ``country`` ("default": any other) in ``locale`` or its fallback, the line first."""
+    needed = crisis_messages(library.content, country, short)
+    tr = library.translations
+    effective = tr.resolve(locale, needed)
+    line = library.content.crisis_lines.get(country)
+    fields = {"number": line.number, "emergency": line.emergency} if line else {}
+    return gsm_friendly(" ".join((tr.text(effective, m) or m.id).format(**fields) for m in needed))
+
+
+def menu(library: "Library", locale: str, channel: str, country: str | None) -> TopicPages:
+    """The menu, led by the short crisis line: each topic line falls back on its own."""
+    content, tr = library.content, library.translations
+    frame = [content.messages[needs.MENU], content.messages[needs.MENU_TOPIC], content.words[needs.MENU_WORDS]]
+    effective = tr.resolve(locale, frame)
+    template = tr.text(effective, content.messages[needs.MENU_TOPIC]) or ""
+    lines = []
+    for topic in content.topics.values():
+        step = tr.resolve(effective, [topic.keywords, topic.title])
+        lines.append(template.format(keyword=tr.words(step, topic.keywords)[0], title=tr.text(step, topic.title)))
+    languages = " ".join(loc.upper() for loc in library.locales if loc != effective)
+    text = tr.text(effective, content.messages[needs.MENU]) or ""
+    body = text.format(topics="\n".join(lines), languages=languages)
+    paragraphs = [library.crisis(effective, country, short=True), *body.split("\n")]
+    return make_pages(library, effective, content.words[needs.MENU_WORDS], paragraphs, channel)
+
+
+def help_reply(library: "Library", locale: str, channel: str, country: str | None) -> TopicPages:
+    """HELP: program, how to stop, rates, the clinic contact and the crisis line."""
+    content, tr = library.content, library.translations
+    messages = content.messages
+    needed = [messages[needs.HELP], content.words[needs.HELP_WORDS]]
+    if library.contact:
+        needed.append(messages[needs.CONTACT])
+    effective = tr.resolve(locale, needed)
+    paragraphs = [tr.text(effective, messages[needs.HELP]) or ""]
+    if library.contact:
+        contact = tr.text(effective, messages[needs.CONTACT]) or ""
+        paragraphs.append(contact.format(contact=library.contact))
+    paragraphs.append(library.crisis(effective, country, short=True))
+    return make_pages(library, effective, content.words[needs.HELP_WORDS], paragraphs, channel)

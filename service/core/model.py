@@ -1,0 +1,113 @@
+"""The content the core reads: English messages with their place in content/, and finished translations.
+
+content/ builds these from files; the core only reads them.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Message:
+    """One translatable text: a gettext context, the English, and where it is."""
+
+    context: str
+    id: str
+    path: str
+    line: int
+    comment: str = ""
+    topic: str | None = None  # the topic it belongs to, if any
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    aliases: tuple[str, ...]
+    keywords: Message
+    title: Message
+    paragraphs: tuple[Message, ...]
+
+    def messages(self) -> tuple[Message, ...]:
+        return (self.keywords, self.title, *self.paragraphs)
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    country: str
+    number: str
+    how: str  # a crisis message name: call_or_text or call
+    emergency: str
+    extra: str | None  # a crisis message name, or None
+    source: str
+
+
+@dataclass(frozen=True)
+class Languages:
+    """content/languages.yaml: what code cannot know about the shipped languages."""
+
+    # Pairs of locales allowed to share a keyword; a country rule then picks one.
+    shared_keywords: frozenset[frozenset[str]] = frozenset()
+    # CLDR's code for a language whose catalog uses another ("fil" -> "tl").
+    cldr_aliases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Content:
+    topics: dict[str, Topic]
+    messages: dict[str, Message]
+    words: dict[str, Message]
+    crisis_phrases: Message
+    crisis_messages: dict[str, Message]
+    crisis_lines: dict[str, CrisisLine]  # country code -> line
+    countries: dict[str, tuple[str, ...]]  # country code -> languages, most likely first
+    languages: Languages = Languages()
+
+    def all_messages(self) -> list[Message]:
+        found = [*self.messages.values(), *self.words.values(), self.crisis_phrases]
+        found += self.crisis_messages.values()
+        for topic in self.topics.values():
+            found += topic.messages()
+        return found
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in content or a catalog, placed by file and line, and by locale and topic where known."""
+
+    path: str
+    line: int
+    text: str
+    locale: str | None = None
+    topic: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.text}"
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What one locale's translators have finished: fuzzy and withheld entries are left out."""
+
+    locale: str
+    path: str
+    entries: dict[tuple[str, str], str]
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (context, msgid) -> line in the .po
+
+    def get(self, context: str, msgid: str) -> str | None:
+        return self.entries.get((context, msgid))
+
+    def line(self, message: Message) -> int:
+        return self.lines.get((message.context, message.id), 1)
+
+    def without(self, keys) -> "Catalog":
+        """This catalog less the entries ``keys``: they fall back as if untranslated."""
+        keys = set(keys)
+        return Catalog(self.locale, self.path, {k: v for k, v in self.entries.items() if k not in keys}, self.lines)
+
+    def overriding(self, entries: dict[tuple[str, str], str]) -> "Catalog":
+        return Catalog(self.locale, self.path, {**self.entries, **entries}, self.lines)

@@ -1,0 +1,52 @@
+"""Which messages each reply needs: the one declaration that the reader, the checks and the replies read.
+
+Names are keys of ``messages:``, ``words:`` and crisis ``messages:`` in
+content/messages.yaml and content/crisis.yaml.
+"""
+
+# Carrier keywords (CTIA, Twilio): only ever the whole message, never fuzzy, never a topic.
+STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"})
+START_WORDS = frozenset({"start", "yes", "unstop"})
+
+# messages.yaml, messages:
+MENU, MENU_TOPIC, MORE, PAST_END = "menu", "menu_topic", "more", "past_end"
+HELP, CONTACT, STOP, START, SLOW_DOWN = "help", "contact", "stop", "start", "slow_down"
+MESSAGES = {
+    MENU: "the menu",
+    MENU_TOPIC: "each line of the menu",
+    MORE: "the hint that ends every page but the last",
+    PAST_END: "the reply to a page after the last",
+    HELP: "HELP",
+    CONTACT: "the clinic contact in HELP",
+    STOP: "the reply to STOP",
+    START: "the reply to START",
+    SLOW_DOWN: "the slow-down reply to a phone that floods the line",
+}
+
+# messages.yaml, words:
+MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS = "menu", "help", "language"
+WORDS = {
+    MENU_WORDS: "the words that ask for the menu",
+    HELP_WORDS: "the words that ask for HELP",
+    LANGUAGE_WORDS: "the name of the language",
+}
+
+# crisis.yaml, messages:
+CALL_OR_TEXT, CALL, EMERGENCY, DEFAULT = "call_or_text", "call", "emergency", "default"
+SHORT = {CALL_OR_TEXT: "short_call_or_text", CALL: "short_call", DEFAULT: "short_default"}
+CRISIS_MESSAGES = {
+    CALL_OR_TEXT: "the crisis reply where the line takes calls and texts",
+    CALL: "the crisis reply where the line takes calls only",
+    EMERGENCY: "the emergency number after the crisis line",
+    DEFAULT: "the crisis reply for countries without a listed line",
+    SHORT[CALL_OR_TEXT]: "the short crisis line in menus and HELP",
+    SHORT[CALL]: "the short crisis line in menus and HELP",
+    SHORT[DEFAULT]: "the short crisis line in menus and HELP",
+}
+CRISIS_HOW = (CALL_OR_TEXT, CALL)  # what a country's line may say in ``how:``
+
+# A locale is offered to people (listed in menus, reached by its words) once
+# all of these are translated and valid: its menu, HELP, STOP/START replies,
+# crisis replies and crisis phrases. Topics may still fall back one by one.
+OFFERED_MESSAGES = (MENU, MENU_TOPIC, MORE, HELP, STOP, START)
+OFFERED_WORDS = (MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS)

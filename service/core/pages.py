@@ -1,0 +1,58 @@
+"""Topic replies packed into pages, each page but the last ending with its hint."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import needs
+from .model import Message
+from .normalize import compact
+from .paging import Budget, paginate
+from .segments import gsm_friendly
+
+if TYPE_CHECKING:
+    from .library import Library
+
+
+@dataclass(frozen=True)
+class TopicPages:
+    locale: str  # the locale the pages are really in, after fallback
+    keyword: str
+    pages: tuple[str, ...]
+    past_end: str | None = None  # the reply to a page after the last; None: send the last page
+
+
+def topic_messages(library: "Library", topic: str) -> list[Message]:
+    """Everything a topic's pages are made of: answered whole in one locale or not at all."""
+    spec = library.content.topics[topic]
+    messages = library.content.messages
+    return [*spec.paragraphs, spec.keywords, messages[needs.MORE], messages[needs.PAST_END]]
+
+
+def topic_pages(library: "Library", topic: str, locale: str, channel: str) -> TopicPages:
+    spec = library.content.topics[topic]
+    tr = library.translations
+    effective = tr.resolve(locale, topic_messages(library, topic))
+    paragraphs = [tr.text(effective, m) or m.id for m in spec.paragraphs]
+    pages = make_pages(library, effective, spec.keywords, paragraphs, channel)
+    past_end = tr.text(effective, library.content.messages[needs.PAST_END]) or ""
+    text = gsm_friendly(past_end.format(keyword=pages.keyword, count=len(pages.pages)))
+    return TopicPages(pages.locale, pages.keyword, pages.pages, text)
+
+
+def make_pages(library: "Library", locale: str, words: Message, paragraphs: list[str], channel: str) -> TopicPages:
+    """``paragraphs`` in pages for ``channel``, hinting at the first of ``words`` in ``locale``."""
+    keyword = hint_keyword(library, locale, words)
+    hint = library.translations.text(locale, library.content.messages[needs.MORE]) or ""
+    pages = paginate(paragraphs, Budget(channel), lambda page: hint.format(keyword=keyword, page=page))
+    return TopicPages(locale, keyword, pages)
+
+
+def hint_keyword(library: "Library", locale: str, words: Message) -> str:
+    """The word a page hint tells people to text, with the language code when
+    the word alone would lead to another language (MENÚ is also MENU)."""
+    found = library.translations.words(locale, words)
+    keyword = found[0] if found else words.id.split(",")[0].strip()
+    key = compact(keyword)
+    others = (library.topic_words.get(key, {}).keys() | library.menu_words.get(key, set())
+              | library.help_words.get(key, set())) - {locale}
+    return f"{keyword} {locale.upper()}" if others and locale != library.default_locale else keyword
