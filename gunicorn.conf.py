@@ -39,8 +39,10 @@ class OneLineFormatter(logging.Formatter):
     """``key=value`` on one line; errors as exception types and code locations, never their text."""
 
     def format(self, record: logging.LogRecord) -> str:
-        head = (f"time={self.formatTime(record, '%Y-%m-%dT%H:%M:%S%z')} level={record.levelname.lower()} "
-                f"logger={record.name} pid={record.process}")
+        head = (
+            f"time={self.formatTime(record, '%Y-%m-%dT%H:%M:%S%z')} level={record.levelname.lower()} "
+            f"logger={record.name} pid={record.process}"
+        )
         message = record.getMessage()
         if record.name == "gunicorn.access":
             line = f"{head} {message}"
@@ -62,8 +64,9 @@ def _error(error: BaseException) -> str:
     types, frames = [], []
     while error is not None:
         types.append(type(error).__name__)
-        frames = [f"{os.path.basename(f.filename)}:{f.lineno}:{f.name}"
-                  for f in traceback.extract_tb(error.__traceback__)] or frames
+        frames = [
+            f"{os.path.basename(f.filename)}:{f.lineno}:{f.name}" for f in traceback.extract_tb(error.__traceback__)
+        ] or frames
         error = error.__cause__ or error.__context__
     return f"error={'<'.join(types)} where={'>'.join(frames[-6:])}"
 
@@ -113,8 +116,9 @@ def worker_exit(server, worker):
     if textline is not None:
         textline.close()
         if textline.counts.pending:
-            server.log.error("worker %s exits with %d counts unwritten (database unreachable)",
-                             worker.pid, textline.counts.pending)
+            server.log.error(
+                "worker %s exits with %d counts unwritten (database unreachable)", worker.pid, textline.counts.pending
+            )
 
 
 def child_exit(server, worker):

@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings = settings.replace(**test_config)
     app.config.from_mapping(MAX_CONTENT_LENGTH=64 * 1024)
     # Behind a TLS-terminating proxy, see the URL Twilio called (scheme, host, port) for signatures.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_port=1)
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
     app.extensions["textline"] = Textline.start(settings)
 
     from . import cli

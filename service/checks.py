@@ -14,8 +14,7 @@ from babel.core import get_global
 from babel.messages.pofile import read_po
 
 from .content import TEMPLATE, catalog_paths, display_path, load_library, read_catalog
-from .core import (CHANNELS, SMS, SOURCE_LOCALE, Budget, ContentError, Library, Message, Problem, Sender,
-                   pick_locale)
+from .core import CHANNELS, SMS, SOURCE_LOCALE, Budget, ContentError, Library, Message, Problem, Sender, pick_locale
 
 
 def check(content_dir: Path, translations_dir: Path, default_locale: str = "en") -> list[Problem]:
@@ -50,15 +49,17 @@ def _template_problems(messages: list[Message], pot_path: Path) -> list[Problem]
     if not pot_path.exists():
         return [Problem(shown, 1, "template is missing: run `make translations`")]
     with pot_path.open("rb") as fileobj:
-        template = {(m.context, m.id): m.lineno for m in read_po(fileobj) if m.id}
+        template = {(m.context, m.id): m.lineno or 1 for m in read_po(fileobj) if m.id}
     wanted = {(m.context, m.id): m for m in messages}
     problems = [
         Problem(m.path, m.line, f"{m.context!r} is not in {shown}: run `make translations`", topic=m.topic)
-        for key, m in wanted.items() if key not in template
+        for key, m in wanted.items()
+        if key not in template
     ]
     problems += [
         Problem(shown, line, f"{context!r} is no longer in content: run `make translations`")
-        for (context, msgid), line in template.items() if (context, msgid) not in wanted
+        for (context, msgid), line in template.items()
+        if (context, msgid) not in wanted
     ]
     return problems
 
@@ -68,8 +69,9 @@ def _msgfmt_problems(locale: str, po_path: Path) -> list[Problem]:
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         return []
-    result = subprocess.run([msgfmt, "--check", "--output-file", "/dev/null", str(po_path)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [msgfmt, "--check", "--output-file", "/dev/null", str(po_path)], capture_output=True, text=True, timeout=60
+    )
     if result.returncode == 0:
         return []
     shown = display_path(po_path)
@@ -94,21 +96,44 @@ def _catalog_problems(locale: str, po_path: Path, messages: list[Message]) -> li
         entry = entries.get(key)
         where = f"{source.path}:{source.line}"
         if entry is None:
-            problems.append(Problem(shown, 1, f"{locale}: missing {source.context!r} ({where}): run `make translations`",
-                                    locale, source.topic))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    f"{locale}: missing {source.context!r} ({where}): run `make translations`",
+                    locale,
+                    source.topic,
+                )
+            )
         elif entry.fuzzy:
             previous = getattr(entry, "previous_id", None) or []
             changed = previous and previous[0] != source.id
             why = f"changed in English at {where}" if changed else f"marked fuzzy (needs review; English at {where})"
-            problems.append(Problem(shown, entry.lineno, f"{locale}: stale: {source.context!r} {why}; update the "
-                                    "translation and remove the fuzzy flag", locale, source.topic))
+            problems.append(
+                Problem(
+                    shown,
+                    entry.lineno,
+                    f"{locale}: stale: {source.context!r} {why}; update the translation and remove the fuzzy flag",
+                    locale,
+                    source.topic,
+                )
+            )
         elif not entry.string:
-            problems.append(Problem(shown, entry.lineno, f"{locale}: untranslated {source.context!r} ({where})",
-                                    locale, source.topic))
+            problems.append(
+                Problem(
+                    shown, entry.lineno, f"{locale}: untranslated {source.context!r} ({where})", locale, source.topic
+                )
+            )
     for key, entry in entries.items():
         if key not in wanted:
-            problems.append(Problem(shown, entry.lineno, f"{locale}: {entry.context!r} is no longer in content: "
-                                    "run `make translations`", locale))
+            problems.append(
+                Problem(
+                    shown,
+                    entry.lineno,
+                    f"{locale}: {entry.context!r} is no longer in content: run `make translations`",
+                    locale,
+                )
+            )
     for entry in catalog.obsolete.values():
         problems.append(Problem(shown, entry.lineno, f"{locale}: obsolete entry {entry.context!r}: delete it", locale))
     return problems
@@ -132,11 +157,16 @@ def _unreachable_keywords(library: Library) -> list[Problem]:
         reached = {pick_locale(library, candidates, Sender(SMS, country)) for country in countries}
         for locale in sorted(candidates - reached):
             topic = library.content.topics[by_locale[locale]]
-            problems.append(Problem(*_where(library, locale, topic.keywords),
-                                    f"{locale}: keyword {key.upper()} is shared with "
-                                    f"{', '.join(sorted(candidates - {locale}))} and no country rule "
-                                    "(content/countries.yaml or CLDR) ever chooses this language for it",
-                                    locale, topic.name))
+            problems.append(
+                Problem(
+                    *_where(library, locale, topic.keywords),
+                    f"{locale}: keyword {key.upper()} is shared with "
+                    f"{', '.join(sorted(candidates - {locale}))} and no country rule "
+                    "(content/countries.yaml or CLDR) ever chooses this language for it",
+                    locale,
+                    topic.name,
+                )
+            )
     return problems
 
 
@@ -150,20 +180,38 @@ def _budget_problems(library: Library) -> list[Problem]:
             for name, topic in library.content.topics.items():
                 for number, page in enumerate(library.topic_pages(name, locale, channel).pages, 1):
                     if not budget.fits(page):
-                        problems.append(Problem(*_where(library, locale, topic.paragraphs[0]),
-                                                f"{locale} {name} page {number} is over the {channel} budget",
-                                                locale, name))
+                        problems.append(
+                            Problem(
+                                *_where(library, locale, topic.paragraphs[0]),
+                                f"{locale} {name} page {number} is over the {channel} budget",
+                                locale,
+                                name,
+                            )
+                        )
             for country in countries:
-                texts = [*library.menu_pages(locale, channel, country).pages,
-                         *library.help_pages(locale, channel, country).pages, library.crisis(locale, country)]
+                texts = [
+                    *library.menu_pages(locale, channel, country).pages,
+                    *library.help_pages(locale, channel, country).pages,
+                    library.crisis(locale, country),
+                ]
                 for text in texts:
                     if not budget.fits(text):
-                        problems.append(Problem(*_where(library, locale, messages["menu"]),
-                                                f"{locale}: a menu, help or crisis reply for "
-                                                f"{country or 'other countries'} is over the {channel} budget: "
-                                                f"{text[:40]!r}...", locale))
+                        problems.append(
+                            Problem(
+                                *_where(library, locale, messages["menu"]),
+                                f"{locale}: a menu, help or crisis reply for "
+                                f"{country or 'other countries'} is over the {channel} budget: "
+                                f"{text[:40]!r}...",
+                                locale,
+                            )
+                        )
         for name in ("stop", "start", "slow_down"):
             if not Budget(SMS).fits(library.message(name, locale)):
-                problems.append(Problem(*_where(library, locale, messages[name]),
-                                        f"{locale}: {name} reply is over the SMS budget", locale))
+                problems.append(
+                    Problem(
+                        *_where(library, locale, messages[name]),
+                        f"{locale}: {name} reply is over the SMS budget",
+                        locale,
+                    )
+                )
     return problems

@@ -75,8 +75,10 @@ def _total(messages: tuple[str, ...], channel: str) -> str:
         return f"WhatsApp, {sum(map(len, messages))} characters in {len(messages)} messages"
     parts = [segment(m) for m in messages]
     encoding = "UCS-2" if any(p.encoding == "UCS-2" for p in parts) else "GSM-7"
-    return (f"{encoding}, {sum(p.units for p in parts)} units, {sum(p.segments for p in parts)} segments "
-            f"in {len(messages)} messages")
+    return (
+        f"{encoding}, {sum(p.units for p in parts)} units, {sum(p.segments for p in parts)} segments "
+        f"in {len(messages)} messages"
+    )
 
 
 @click.command("stats")
@@ -101,11 +103,9 @@ def db():
 @with_appcontext
 def db_upgrade():
     """Apply the Alembic migrations to the database at DATABASE_URL."""
-    from .counts.migrate import revision
-
-    engine = textline().engine
-    create_tables(engine)
-    click.echo(f"database is up to date (revision {revision(engine)})")
+    counts = textline().counts
+    counts.upgrade()
+    click.echo(f"database is up to date (revision {revision(counts.engine)})")
 
 
 @click.group()
@@ -124,12 +124,16 @@ def check_command():
     if problems:
         raise SystemExit(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
     library = textline().library.current()
-    click.echo(f"content and {len(library.catalogs)} catalogs OK: {len(library.content.topics)} topics, "
-               f"{len(library.locales)} locales offered, every page within budget")
+    click.echo(
+        f"content and {len(library.catalogs)} catalogs OK: {len(library.content.topics)} topics, "
+        f"{len(library.locales)} locales offered, every page within budget"
+    )
     for locale, missing in library.pending.items():
         click.echo(f"{locale} is not offered yet: it lacks {', '.join(missing)}")
-    click.echo("A language is offered once its menu, HELP, STOP/START replies, crisis replies and crisis "
-               "phrases are translated and valid; until then its topics can be previewed but nobody is offered it.")
+    click.echo(
+        "A language is offered once its menu, HELP, STOP/START replies, crisis replies and crisis "
+        "phrases are translated and valid; until then its topics can be previewed but nobody is offered it."
+    )
 
 
 @content.command("preview")
@@ -164,8 +168,10 @@ def translations_update():
     """Extract content/ into messages.pot and update every catalog (changed entries turn fuzzy)."""
     settings = textline().settings
     authoring.update(settings.content_dir, settings.translations_dir)
-    click.echo(f"updated {settings.translations_dir / TEMPLATE} and every catalog; "
-               "run `textline content check` to list what needs translating")
+    click.echo(
+        f"updated {settings.translations_dir / TEMPLATE} and every catalog; "
+        "run `textline content check` to list what needs translating"
+    )
 
 
 @translations.command("init")

@@ -76,7 +76,7 @@ def safe_traceback(exc_type, exc, tb) -> str:
     """A traceback with every frame but no exception message (messages can quote input)."""
     lines = []
     seen = set()
-    current = traceback.TracebackException(exc_type, exc, tb, capture_locals=False)
+    current: traceback.TracebackException | None = traceback.TracebackException(exc_type, exc, tb, capture_locals=False)
     chain = []
     while current is not None and id(current) not in seen:
         seen.add(id(current))

@@ -83,10 +83,15 @@ class Settings:
         if self.public_base_url and not self.public_base_url.startswith(("http://", "https://")):
             raise SettingsError(f"PUBLIC_BASE_URL must start with https:// (got {self.public_base_url!r})")
         if self.database_url and "://" not in self.database_url:
-            raise SettingsError(f"DATABASE_URL must be an SQLAlchemy URL such as postgresql+psycopg://... "
-                                f"(got {self.database_url!r})")
-        for name, value in (("TEXTLINE_FLOOD_LIMIT", self.flood_limit), ("TEXTLINE_FLOOD_WINDOW", self.flood_window),
-                            ("TEXTLINE_FLOOD_QUIET", self.flood_quiet), ("PORT", self.port or 1)):
+            raise SettingsError(
+                f"DATABASE_URL must be an SQLAlchemy URL such as postgresql+psycopg://... (got {self.database_url!r})"
+            )
+        for name, value in (
+            ("TEXTLINE_FLOOD_LIMIT", self.flood_limit),
+            ("TEXTLINE_FLOOD_WINDOW", self.flood_window),
+            ("TEXTLINE_FLOOD_QUIET", self.flood_quiet),
+            ("PORT", self.port or 1),
+        ):
             if value <= 0:
                 raise SettingsError(f"{name} must be above 0 (got {value})")
 

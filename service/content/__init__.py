@@ -5,7 +5,19 @@ from .loader import file_stamps, live_library, load_library
 from .reader import LANGUAGES_FILE, display_path, load_content, messages_in_file, page_budget_note, read_content
 
 __all__ = [
-    "DOMAIN", "LANGUAGES_FILE", "TEMPLATE", "catalog_paths", "display_path", "file_stamps", "live_library",
-    "load_catalog", "load_content", "load_library", "messages_in_file", "page_budget_note", "read_catalog",
-    "read_content", "syntax_problems",
+    "DOMAIN",
+    "LANGUAGES_FILE",
+    "TEMPLATE",
+    "catalog_paths",
+    "display_path",
+    "file_stamps",
+    "live_library",
+    "load_catalog",
+    "load_content",
+    "load_library",
+    "messages_in_file",
+    "page_budget_note",
+    "read_catalog",
+    "read_content",
+    "syntax_problems",
 ]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from .catalogs import DOMAIN, TEMPLATE, catalog_paths
 
-REVIEW_NOTE = ("# This translation awaits review by a native-speaking clinician; until one has\n"
-               "# reviewed it, treat it as a draft.\n")
-
+REVIEW_NOTE = (
+    "# This translation awaits review by a native-speaking clinician; until one has\n"
+    "# reviewed it, treat it as a draft.\n"
+)
 
 
 def update(content_dir: Path, translations_dir: Path) -> None:
@@ -18,8 +19,19 @@ def update(content_dir: Path, translations_dir: Path) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".cfg") as mapping:  # what pyproject.toml says, for any folder
         mapping.write(f"[textline_content: {content_dir.name}/*.yaml]\n")
         mapping.flush()
-        _pybabel("extract", "--mapping-file", mapping.name, "--output-file", str(template), "--project", "textline",
-                 "--msgid-bugs-address", "translators@textline.invalid", ".", cwd=content_dir.parent)
+        _pybabel(
+            "extract",
+            "--mapping-file",
+            mapping.name,
+            "--output-file",
+            str(template),
+            "--project",
+            "textline",
+            "--msgid-bugs-address",
+            "translators@textline.invalid",
+            ".",
+            cwd=content_dir.parent,
+        )
     if catalog_paths(translations_dir):
         _pybabel("update", "--input-file", str(template), "--output-dir", str(translations_dir), "--previous")
 
@@ -35,8 +47,15 @@ def init(translations_dir: Path, locale: str) -> Path:
     path = translations_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if path.exists():
         raise ValueError(f"{path} already exists: use `textline translations update`")
-    _pybabel("init", "--input-file", str(translations_dir / TEMPLATE), "--output-dir", str(translations_dir),
-             "--locale", locale)
+    _pybabel(
+        "init",
+        "--input-file",
+        str(translations_dir / TEMPLATE),
+        "--output-dir",
+        str(translations_dir),
+        "--locale",
+        locale,
+    )
     text = path.read_text("utf-8")
     path.write_text(REVIEW_NOTE + text, "utf-8")
     return path

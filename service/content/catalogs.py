@@ -23,8 +23,11 @@ def catalog_paths(translations: Path) -> dict[str, Path]:
 def syntax_problems(po_path: Path, text: str) -> list[Problem]:
     """Lines GNU msgfmt would reject that Babel's reader would quietly misread (an unclosed quote)."""
     shown, locale = display_path(po_path), po_path.parent.parent.name
-    return [Problem(shown, n, f"{locale}: not a valid catalog line (a quote left open?): {line.strip()[:60]}", locale)
-            for n, line in enumerate(text.splitlines(), 1) if not _LINE.match(line)]
+    return [
+        Problem(shown, n, f"{locale}: not a valid catalog line (a quote left open?): {line.strip()[:60]}", locale)
+        for n, line in enumerate(text.splitlines(), 1)
+        if not _LINE.match(line)
+    ]
 
 
 def read_catalog(locale: str, po_path: Path):
@@ -33,7 +36,9 @@ def read_catalog(locale: str, po_path: Path):
     try:
         text = po_path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([Problem(shown, 1, f"{locale}: cannot read: {getattr(error, 'reason', error)}", locale)])
+        raise ContentError(
+            [Problem(shown, 1, f"{locale}: cannot read: {getattr(error, 'reason', error)}", locale)]
+        ) from None
     problems = syntax_problems(po_path, text)
     if problems:
         raise ContentError(problems)
@@ -49,8 +54,16 @@ def load_catalog(locale: str, po_path: Path) -> Catalog:
     """What ``locale``'s translators have finished (no fuzzy entries), with the .po line of each entry."""
     catalog = read_catalog(locale, po_path)
     if catalog.fuzzy:  # pybabel compile and msgfmt skip the whole file
-        raise ContentError([Problem(display_path(po_path), 1, f"{locale}: the header is marked fuzzy, so the "
-                                    "whole catalog is skipped", locale)])
+        raise ContentError(
+            [
+                Problem(
+                    display_path(po_path),
+                    1,
+                    f"{locale}: the header is marked fuzzy, so the whole catalog is skipped",
+                    locale,
+                )
+            ]
+        )
     entries, lines = {}, {}
     for message in catalog:
         if not message.id or not isinstance(message.id, str):

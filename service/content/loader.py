@@ -7,8 +7,14 @@ from .catalogs import catalog_paths, load_catalog
 from .reader import read_content
 
 
-def load_library(content_dir: Path, translations_dir: Path, default_locale: str, contact: str = "",
-                 last_good: Path | None = None, previous: Library | None = None) -> Library:
+def load_library(
+    content_dir: Path,
+    translations_dir: Path,
+    default_locale: str,
+    contact: str = "",
+    last_good: Path | None = None,
+    previous: Library | None = None,
+) -> Library:
     """A Library of everything that validates; ``Library.problems`` lists the rest.
 
     A catalog that cannot be read keeps the version ``previous`` served, else
@@ -24,14 +30,26 @@ def load_library(content_dir: Path, translations_dir: Path, default_locale: str,
             problems += error.problems
             if previous is not None and locale in previous.catalogs:
                 catalogs[locale] = previous.catalogs[locale]
-                problems.append(Problem(error.problems[0].path, 1, f"{locale}: not applied, the last good version "
-                                        "of this catalog serves", locale))
+                problems.append(
+                    Problem(
+                        error.problems[0].path,
+                        1,
+                        f"{locale}: not applied, the last good version of this catalog serves",
+                        locale,
+                    )
+                )
     catalogs, invalid = validate(content, catalogs, previous)
     return Library(content, catalogs, default_locale, contact, tuple(problems + invalid))
 
 
-def live_library(content_dir: Path, translations_dir: Path, default_locale: str, contact: str = "",
-                 last_good: Path | None = None, interval: float = 1.0) -> LiveLibrary:
+def live_library(
+    content_dir: Path,
+    translations_dir: Path,
+    default_locale: str,
+    contact: str = "",
+    last_good: Path | None = None,
+    interval: float = 1.0,
+) -> LiveLibrary:
     """The Library, rebuilt when a content file or catalog changes on disk."""
 
     def load(previous: Library | None) -> Library:

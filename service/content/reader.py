@@ -2,11 +2,25 @@
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from ..core import (GSM7, PART, SMS_SEGMENTS, UCS2, Content, ContentError, CrisisLine, Languages, Message, Problem,
-                    Topic, compact, needs)
+from ..core import (
+    GSM7,
+    PART,
+    SMS_SEGMENTS,
+    UCS2,
+    Content,
+    ContentError,
+    CrisisLine,
+    Languages,
+    Message,
+    Problem,
+    Topic,
+    compact,
+    needs,
+)
 
 MESSAGES_FILE = "messages.yaml"
 CRISIS_FILE = "crisis.yaml"
@@ -16,8 +30,9 @@ LANGUAGES_FILE = "languages.yaml"
 SHARED_FILES = (MESSAGES_FILE, CRISIS_FILE, COUNTRIES_FILE, LANGUAGES_FILE)
 
 
-def read_content(directory: Path, previous: Content | None = None,
-                 last_good: Path | None = None) -> tuple[Content, list[Problem]]:
+def read_content(
+    directory: Path, previous: Content | None = None, last_good: Path | None = None
+) -> tuple[Content, list[Problem]]:
     """Read every content file; return the content that can be served and every problem found.
 
     A broken topic file leaves out that topic (or, on a reload, keeps the
@@ -27,7 +42,7 @@ def read_content(directory: Path, previous: Content | None = None,
     Raises ContentError only when messages or crisis have no good version at all.
     """
     problems: list[Problem] = []
-    parsed: dict[str, object] = {}
+    parsed: dict[str, Any] = {}
     broken: set[str] = set()
     for path in sorted(directory.glob("*.yaml")):
         try:
@@ -54,11 +69,19 @@ def read_content(directory: Path, previous: Content | None = None,
             parsed[name] = fallback
             problems.append(Problem(shown, 1, "not applied: its last good version serves until it is fixed"))
     if MESSAGES_FILE not in parsed or CRISIS_FILE not in parsed:
-        raise ContentError(problems + [Problem(display_path(directory / MESSAGES_FILE), 1,
-                                               "no good version of messages.yaml and crisis.yaml to serve")])
+        raise ContentError(
+            problems
+            + [
+                Problem(
+                    display_path(directory / MESSAGES_FILE),
+                    1,
+                    "no good version of messages.yaml and crisis.yaml to serve",
+                )
+            ]
+        )
 
-    order, messages, words = parsed.pop(MESSAGES_FILE)  # type: ignore[misc]
-    phrases, crisis_messages, crisis_lines = parsed.pop(CRISIS_FILE)  # type: ignore[misc]
+    order, messages, words = parsed.pop(MESSAGES_FILE)
+    phrases, crisis_messages, crisis_lines = parsed.pop(CRISIS_FILE)
     countries = parsed.pop(COUNTRIES_FILE, {})
     languages = parsed.pop(LANGUAGES_FILE, Languages())
     found = {topic.name: topic for topic in parsed.values() if isinstance(topic, Topic)}
@@ -66,19 +89,27 @@ def read_content(directory: Path, previous: Content | None = None,
         for name, topic in previous.topics.items():
             if name not in found and Path(topic.title.path).name in broken:
                 found[name] = topic
-                problems.append(Problem(topic.title.path, 1, f"{name}: not applied, the last good version serves",
-                                        topic=name))
+                problems.append(
+                    Problem(topic.title.path, 1, f"{name}: not applied, the last good version serves", topic=name)
+                )
     messages_path = display_path(directory / MESSAGES_FILE)
     topics = {}
     for name in order:
         if name in found:
             topics[name] = found.pop(name)
         elif not broken - set(SHARED_FILES):  # else the broken topic file is already named
-            problems.append(Problem(messages_path, 1, f"topic {name} is listed but no content file defines it",
-                                    topic=name))
+            problems.append(
+                Problem(messages_path, 1, f"topic {name} is listed but no content file defines it", topic=name)
+            )
     for topic in found.values():
-        problems.append(Problem(topic.title.path, 1, f"topic {topic.name} is not listed under 'topics' in "
-                                f"{messages_path}", topic=topic.name))
+        problems.append(
+            Problem(
+                topic.title.path,
+                1,
+                f"topic {topic.name} is not listed under 'topics' in {messages_path}",
+                topic=topic.name,
+            )
+        )
     topics, clashes = _keyword_clashes(topics)
     problems += clashes
     content = Content(topics, messages, words, phrases, crisis_messages, crisis_lines, countries, languages)
@@ -155,8 +186,10 @@ def messages_in_file(path: str, text: str) -> list[Message]:
 
 def page_budget_note() -> str:
     gsm, ucs2 = SMS_SEGMENTS * PART[GSM7], SMS_SEGMENTS * PART[UCS2]
-    return (f"An SMS page holds {gsm} characters in GSM-7 or {ucs2} in UCS-2 "
-            "(any character outside GSM-7); a longer translation gets more pages.")
+    return (
+        f"An SMS page holds {gsm} characters in GSM-7 or {ucs2} in UCS-2 "
+        "(any character outside GSM-7); a longer translation gets more pages."
+    )
 
 
 def _parse_topic(path, root) -> Topic:
@@ -169,18 +202,25 @@ def _parse_topic(path, root) -> Topic:
     if not paragraphs:
         raise ContentError([Problem(path, _line(fields["paragraphs"]), "a topic needs at least one paragraph")])
     keywords = Message(
-        f"{name} keywords", name, path, _line(fields["keyword"]),
+        f"{name} keywords",
+        name,
+        path,
+        _line(fields["keyword"]),
         f"Topic {name}: the words people text for it in your language, comma-separated, in "
-        "capitals. The first is shown in the menu and in 'Reply ... for more'. Keep it short.", name,
+        "capitals. The first is shown in the menu and in 'Reply ... for more'. Keep it short.",
+        name,
     )
     title = Message(
-        f"{name} title", _scalar(path, fields["title"]), path, _line(fields["title"]),
-        f"Topic {name}: its title in the menu, after the keyword. 1 to 3 words.", name,
+        f"{name} title",
+        _scalar(path, fields["title"]),
+        path,
+        _line(fields["title"]),
+        f"Topic {name}: its title in the menu, after the keyword. 1 to 3 words.",
+        name,
     )
     count, budget = len(paragraphs), page_budget_note()
     texts = tuple(
-        Message(name, _scalar(path, node), path, _line(node),
-                f"Topic {name}, paragraph {n} of {count}. {budget}", name)
+        Message(name, _scalar(path, node), path, _line(node), f"Topic {name}, paragraph {n} of {count}. {budget}", name)
         for n, node in enumerate(paragraphs, 1)
     )
     for message in texts:
@@ -194,10 +234,16 @@ def _parse_messages(path, root):
     order = [_scalar(path, node) for node in _sequence(path, fields["topics"])]
     messages = _notes(path, fields["messages"], context="{}")
     words = _notes(path, fields["words"], context="words {}")
-    missing = [Problem(path, _line(fields["messages"]), f"message {name!r} is missing: {use} needs it")
-               for name, use in needs.MESSAGES.items() if name not in messages]
-    missing += [Problem(path, _line(fields["words"]), f"words {name!r} are missing: {use}")
-                for name, use in needs.WORDS.items() if name not in words]
+    missing = [
+        Problem(path, _line(fields["messages"]), f"message {name!r} is missing: {use} needs it")
+        for name, use in needs.MESSAGES.items()
+        if name not in messages
+    ]
+    missing += [
+        Problem(path, _line(fields["words"]), f"words {name!r} are missing: {use}")
+        for name, use in needs.WORDS.items()
+        if name not in words
+    ]
     if missing:
         raise ContentError(missing)
     return order, messages, words
@@ -207,8 +253,11 @@ def _parse_crisis(path, root):
     fields = _mapping(path, root, required=("phrases", "messages", "resources"))
     phrases = _note(path, fields["phrases"], "crisis phrases")
     messages = _notes(path, fields["messages"], context="crisis {}")
-    missing = [Problem(path, _line(fields["messages"]), f"crisis message {name!r} is missing: {use} needs it")
-               for name, use in needs.CRISIS_MESSAGES.items() if name not in messages]
+    missing = [
+        Problem(path, _line(fields["messages"]), f"crisis message {name!r} is missing: {use} needs it")
+        for name, use in needs.CRISIS_MESSAGES.items()
+        if name not in messages
+    ]
     if missing:
         raise ContentError(missing)
     lines = {}
@@ -216,14 +265,19 @@ def _parse_crisis(path, root):
         entry = _mapping(path, node, required=("number", "how", "emergency", "source"), optional=("extra",))
         values = {name: _scalar(path, value) for name, value in entry.items()}
         if values["how"] not in needs.CRISIS_HOW:
-            raise ContentError([Problem(path, _line(entry["how"]), f"how: must be one of {', '.join(needs.CRISIS_HOW)}")])
+            raise ContentError(
+                [Problem(path, _line(entry["how"]), f"how: must be one of {', '.join(needs.CRISIS_HOW)}")]
+            )
         for name in ("how", "extra"):
             if name in values and values[name] not in messages:
-                raise ContentError([Problem(path, _line(entry[name]), f"{name}: no crisis message named {values[name]!r}")])
+                raise ContentError(
+                    [Problem(path, _line(entry[name]), f"{name}: no crisis message named {values[name]!r}")]
+                )
         if len(key) != 2 or not key.isalpha():
             raise ContentError([Problem(path, _line(node), f"{key!r} is not a two-letter country code")])
-        lines[key.upper()] = CrisisLine(key.upper(), values["number"], values["how"], values["emergency"],
-                                        values.get("extra"), values["source"])
+        lines[key.upper()] = CrisisLine(
+            key.upper(), values["number"], values["how"], values["emergency"], values.get("extra"), values["source"]
+        )
     return phrases, messages, lines
 
 
@@ -323,9 +377,14 @@ def _keyword_clashes(topics: dict[str, Topic]) -> tuple[dict[str, Topic], list[P
             if owner == topic.name:
                 aliases += [word] if n else []
                 continue
-            problems.append(Problem(topic.keywords.path, topic.keywords.line,
-                                    f"keyword {word} is claimed by both {owner} and {topic.name}; "
-                                    f"{topic.name} does not get it", topic=topic.name))
+            problems.append(
+                Problem(
+                    topic.keywords.path,
+                    topic.keywords.line,
+                    f"keyword {word} is claimed by both {owner} and {topic.name}; {topic.name} does not get it",
+                    topic=topic.name,
+                )
+            )
         kept[topic.name] = replace(topic, aliases=tuple(aliases))
     return kept, problems
 

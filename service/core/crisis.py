@@ -36,8 +36,7 @@ class CrisisMatcher:
         # Every phrase word long enough to forgive one edit (squeezed), and
         # each of its one-letter deletions, pointing back to the word.
         long_words = {
-            word for form in forms if fuzzy_script(form)
-            for word in form.split() if _letters(word) >= FUZZY_MIN_LETTERS
+            word for form in forms if fuzzy_script(form) for word in form.split() if _letters(word) >= FUZZY_MIN_LETTERS
         }
         vocabulary = long_words | {squeeze(word) for word in long_words}
         # Words of the phrases themselves are never "corrected" into others ("morir" is not "mourir").
@@ -48,8 +47,8 @@ class CrisisMatcher:
                 self._deletions.setdefault(key, set()).add(word)
         # One edit changes the length by at most one and leaves the first or the
         # last few letters whole (see _ends): a cheap test before looking.
-        self._heads = {(len(w) + d, w[:_ends(len(w) + d)]) for w in vocabulary for d in (-1, 0, 1)}
-        self._tails = {(len(w) + d, w[-_ends(len(w) + d):]) for w in vocabulary for d in (-1, 0, 1)}
+        self._heads = {(len(w) + d, w[: _ends(len(w) + d)]) for w in vocabulary for d in (-1, 0, 1)}
+        self._tails = {(len(w) + d, w[-_ends(len(w) + d) :]) for w in vocabulary for d in (-1, 0, 1)}
 
     def locales(self, text: str) -> set[str]:
         """The locales of the first phrase found in ``text``; empty if none."""
@@ -82,7 +81,7 @@ class CrisisMatcher:
         found = deletions.get(word)  # word lost a letter
         near = [c for c in found if _one_edit(word, c)] if found else []
         for n in range(size):  # word gained or changed a letter
-            found = deletions.get(word[:n] + word[n + 1:])
+            found = deletions.get(word[:n] + word[n + 1 :])
             if found:
                 near.extend(c for c in found if _one_edit(word, c))
         return min(near) if near else None  # the same answer in every process
@@ -103,8 +102,8 @@ class _PhraseIndex:
 
     def find(self, text: str, words: list[str]) -> set[str]:
         for n, word in enumerate(words):
-            for phrase, locales in self._by_first_word.get(word, ()):
-                if words[n:n + len(phrase)] == phrase:
+            for phrase_words, locales in self._by_first_word.get(word, ()):
+                if words[n : n + len(phrase_words)] == phrase_words:
                     return locales
         if self._by_first_char and not text.isascii():
             for n, char in enumerate(text):
@@ -147,7 +146,7 @@ def _letters(word: str) -> int:
 
 
 def _deletions(word: str) -> list[str]:
-    return [word[:i] + word[i + 1:] for i in range(len(word))]
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -162,7 +161,7 @@ def _one_edit(a: str, b: str) -> bool:
     while i < len(a) and a[i] == b[i]:
         i += 1
     if len(a) < len(b):
-        return a[i:] == b[i + 1:]
-    if a[i + 1:] == b[i + 1:]:  # one letter changed
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:  # one letter changed
         return True
-    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]

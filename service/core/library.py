@@ -24,8 +24,14 @@ class Library:
     ``offer_messages()`` is translated (see ``pending`` for the others).
     """
 
-    def __init__(self, content: Content, catalogs: dict[str, Catalog], default_locale: str, contact: str = "",
-                 problems: tuple[Problem, ...] = ()):
+    def __init__(
+        self,
+        content: Content,
+        catalogs: dict[str, Catalog],
+        default_locale: str,
+        contact: str = "",
+        problems: tuple[Problem, ...] = (),
+    ):
         self.content = content
         self.catalogs = catalogs
         self.contact = contact
@@ -44,12 +50,18 @@ class Library:
         self.scripts = self._scripts()
         self.pages = {
             (topic, locale, channel): topic_pages(self, topic, locale, channel)
-            for topic in content.topics for locale in self.locales for channel in CHANNELS
+            for topic in content.topics
+            for locale in self.locales
+            for channel in CHANNELS
         }
-        self._crisis = CrisisMatcher(self.crisis_phrases, keywords=[*self.topic_words, *self.menu_words, *self.help_words])
+        self._crisis = CrisisMatcher(
+            self.crisis_phrases, keywords=[*self.topic_words, *self.menu_words, *self.help_words]
+        )
         self._crisis_texts = {
             (locale, country, short): menus.crisis_text(self, locale, country, short)
-            for locale in self.locales for country in ("default", *content.crisis_lines) for short in (False, True)
+            for locale in self.locales
+            for country in ("default", *content.crisis_lines)
+            for short in (False, True)
         }
         self._cache: dict[tuple, TopicPages] = {}
 
@@ -89,13 +101,16 @@ class Library:
 
     def menu_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
         """The menu, led by the crisis line for ``country``, in pages (built when first asked for)."""
-        return self._cached(("menu", locale, channel, self._crisis_key(country)),
-                            lambda: menus.menu(self, locale, channel, country))
+        return self._cached(
+            ("menu", locale, channel, self._crisis_key(country)), lambda: menus.menu(self, locale, channel, country)
+        )
 
     def help_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
         """HELP: program, how to stop, rates, the clinic contact and the crisis line."""
-        return self._cached(("help", locale, channel, self._crisis_key(country)),
-                            lambda: menus.help_reply(self, locale, channel, country))
+        return self._cached(
+            ("help", locale, channel, self._crisis_key(country)),
+            lambda: menus.help_reply(self, locale, channel, country),
+        )
 
     def country_languages(self, country: str | None) -> tuple[str, ...]:
         """Languages of ``country``: content/countries.yaml first, else CLDR."""
@@ -165,9 +180,12 @@ class Library:
 
 def offer_messages(content: Content) -> list[Message]:
     """What a locale must have translated before it is offered: menu, HELP, STOP/START and every crisis text."""
-    return [*(content.messages[name] for name in needs.OFFERED_MESSAGES),
-            *(content.words[name] for name in needs.OFFERED_WORDS),
-            *content.crisis_messages.values(), content.crisis_phrases]
+    return [
+        *(content.messages[name] for name in needs.OFFERED_MESSAGES),
+        *(content.words[name] for name in needs.OFFERED_WORDS),
+        *content.crisis_messages.values(),
+        content.crisis_phrases,
+    ]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -3,7 +3,7 @@
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .library import Library
 
@@ -59,5 +59,7 @@ class LiveLibrary:
     @staticmethod
     def _log(library: Library) -> None:
         if library.problems:
-            log.error("content and catalog problems (what they touch falls back or keeps its last good "
-                      "version):\n%s", "\n".join(map(str, library.problems)))
+            log.error(
+                "content and catalog problems (what they touch falls back or keeps its last good version):\n%s",
+                "\n".join(map(str, library.problems)),
+            )

@@ -53,6 +53,9 @@ def hint_keyword(library: "Library", locale: str, words: Message) -> str:
     found = library.translations.words(locale, words)
     keyword = found[0] if found else words.id.split(",")[0].strip()
     key = compact(keyword)
-    others = (library.topic_words.get(key, {}).keys() | library.menu_words.get(key, set())
-              | library.help_words.get(key, set())) - {locale}
+    others = (
+        library.topic_words.get(key, {}).keys()
+        | library.menu_words.get(key, set())
+        | library.help_words.get(key, set())
+    ) - {locale}
     return f"{keyword} {locale.upper()}" if others and locale != library.default_locale else keyword

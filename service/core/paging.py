@@ -1,8 +1,8 @@
 """Pack paragraphs into pages that fit a channel's budget."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .segments import capacity, gsm_friendly, segment
 
@@ -46,7 +46,7 @@ def paginate(paragraphs: list[str], budget: Budget, hint: Callable[[int], str]) 
             break
         footer = "\n" + hint(len(pages) + 2)
         end = start + 1
-        while end < len(pieces) and budget.fits(_join(pieces[start:end + 1]) + footer):
+        while end < len(pieces) and budget.fits(_join(pieces[start : end + 1]) + footer):
             end += 1
         if end < len(pieces):
             end = _fill(pieces, start, end, budget, footer)
@@ -86,7 +86,7 @@ def _fill(pieces: list, start: int, end: int, budget: Budget, footer: str) -> in
         cut = next((c for c in reversed(words) if fits(sentence[:c])), None)
     if not cut:
         return end
-    pieces[end:end + 1] = [(paragraph, sentence[:cut].rstrip()), (paragraph, sentence[cut:].lstrip())]
+    pieces[end : end + 1] = [(paragraph, sentence[:cut].rstrip()), (paragraph, sentence[cut:].lstrip())]
     return end + 1
 
 

@@ -63,8 +63,9 @@ def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_
         if opted_out_by_twilio:  # Advanced Opt-Out already confirmed it
             return Reply((), label, library.default_locale, why="carrier word, confirmed by Twilio")
         name = needs.STOP if label == STOP else needs.START
-        return Reply((library.message(name, library.default_locale),), label, library.default_locale,
-                     why="carrier word")
+        return Reply(
+            (library.message(name, library.default_locale),), label, library.default_locale, why="carrier word"
+        )
 
     whole = text.replace(" ", "")  # already normalized
     if whole in library.language_words:  # "ESPAÑOL", "TIẾNG VIỆT", "ES": the menu in that language
@@ -135,5 +136,7 @@ def _country_of(number: str) -> str | None:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return None
-    region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(parsed.country_code)
+    region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(
+        parsed.country_code or 0
+    )
     return None if region in (None, "ZZ", "001") else region

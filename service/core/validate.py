@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from .library import Library
 
 
-
 def placeholders(text: str) -> set[str] | None:
     """The ``{names}`` in ``text``, or None when its braces are broken."""
     try:
@@ -30,8 +29,9 @@ def placeholders(text: str) -> set[str] | None:
         return None
 
 
-def validate(content: Content, catalogs: dict[str, Catalog],
-             previous: "Library | None" = None) -> tuple[dict[str, Catalog], list[Problem]]:
+def validate(
+    content: Content, catalogs: dict[str, Catalog], previous: "Library | None" = None
+) -> tuple[dict[str, Catalog], list[Problem]]:
     """``catalogs`` less what must not be served, and every problem found, with file, line, locale and topic."""
     problems: list[Problem] = []
     checked = {}
@@ -46,8 +46,9 @@ def validate(content: Content, catalogs: dict[str, Catalog],
             if found is None:
                 withheld[(message.context, message.id)] = "has a brace { or } that is not a {placeholder}"
             elif found != wanted:
-                withheld[(message.context, message.id)] = (f"placeholders {sorted(found)} differ from the English "
-                                                            f"{sorted(wanted or ())}")
+                withheld[(message.context, message.id)] = (
+                    f"placeholders {sorted(found)} differ from the English {sorted(wanted or ())}"
+                )
         withheld |= _over_budget_crisis(content, catalog)
         for key, why in withheld.items():
             message = _by_key(content)[key]
@@ -88,15 +89,17 @@ def _over_budget_crisis(content: Content, catalog: Catalog) -> dict[tuple[str, s
         for short in (False, True):
             messages = crisis_messages(content, country, short)
             texts = [catalog.get(m.context, m.id) for m in messages]
-            if any(t is None for t in texts) or any(placeholders(t or "") != placeholders(m.id)
-                                                    for t, m in zip(texts, messages)):
+            if any(t is None for t in texts) or any(
+                placeholders(t or "") != placeholders(m.id) for t, m in zip(texts, messages, strict=True)
+            ):
                 continue
             reply = gsm_friendly(" ".join((t or "").format(**fields) for t in texts))
             for channel in CHANNELS:
                 if not Budget(channel).fits(reply):
                     for m in messages:
-                        too_long[(m.context, m.id)] = (f"makes the crisis reply for {country} too long for one "
-                                                        f"{channel} page")
+                        too_long[(m.context, m.id)] = (
+                            f"makes the crisis reply for {country} too long for one {channel} page"
+                        )
     return too_long
 
 
@@ -119,24 +122,38 @@ def _keyword_clashes(content: Content, catalog: Catalog) -> tuple[Catalog, list[
         for word in split_words(text):
             key = compact(word)
             if key in reserved:
-                problems.append(_problem(catalog, message, f"{catalog.locale}: keyword {word} of {topic.name} is also "
-                                                           "a carrier, menu or help word; it is not served"))
+                problems.append(
+                    _problem(
+                        catalog,
+                        message,
+                        f"{catalog.locale}: keyword {word} of {topic.name} is also "
+                        "a carrier, menu or help word; it is not served",
+                    )
+                )
             elif owners.setdefault(key, topic.name) != topic.name:
-                problems.append(_problem(catalog, message, f"{catalog.locale}: keyword {word} is claimed by both "
-                                                           f"{owners[key]} and {topic.name}; {topic.name} does not "
-                                                           "get it"))
+                problems.append(
+                    _problem(
+                        catalog,
+                        message,
+                        f"{catalog.locale}: keyword {word} is claimed by both "
+                        f"{owners[key]} and {topic.name}; {topic.name} does not "
+                        "get it",
+                    )
+                )
             else:
                 kept.append(word)
         if len(kept) != len(split_words(text)):
             changed[(message.context, message.id)] = ", ".join(kept)
     if changed:
         catalog = catalog.without(k for k, v in changed.items() if not v).overriding(
-            {k: v for k, v in changed.items() if v})
+            {k: v for k, v in changed.items() if v}
+        )
     return catalog, problems
 
 
-def _overlaps(content: Content, catalogs: dict[str, Catalog],
-              previous: "Library | None") -> tuple[dict[str, Catalog], list[Problem]]:
+def _overlaps(
+    content: Content, catalogs: dict[str, Catalog], previous: "Library | None"
+) -> tuple[dict[str, Catalog], list[Problem]]:
     """A keyword two languages share must be listed in content/languages.yaml: a new language must not
     silently take over another's word. Until it is, a language that did not have the word before this
     edit does not get it."""
@@ -152,22 +169,29 @@ def _overlaps(content: Content, catalogs: dict[str, Catalog],
     drop: dict[str, dict[Message, set[str]]] = {}
     for key, by_locale in sorted(claims.items()):
         locales = sorted(by_locale)
-        new = [(a, b) for n, a in enumerate(locales) for b in locales[n + 1:] if frozenset((a, b)) not in accepted]
+        new = [(a, b) for n, a in enumerate(locales) for b in locales[n + 1 :] if frozenset((a, b)) not in accepted]
         if not new:
             continue
         before = set(previous.topic_words.get(key, {})) if previous is not None else set()
         for a, b in new:
             taker = b if b != SOURCE_LOCALE else a
             message = by_locale[taker]
-            where = catalogs[taker] if taker in catalogs else None
+            where = catalogs.get(taker)
             line = where.line(message) if where else message.line
             path = where.path if where else message.path
             taken = before and taker not in before
-            problems.append(Problem(path, line, f"{taker}: keyword {key.upper()} is also {a if taker == b else b}'s; "
-                                    "list the pair under shared_keywords in content/languages.yaml if a country "
-                                    "rule should choose between them, or choose another word"
-                                    + ("; until then it stays with the language that had it" if taken else ""),
-                                    taker, message.topic))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{taker}: keyword {key.upper()} is also {a if taker == b else b}'s; "
+                    "list the pair under shared_keywords in content/languages.yaml if a country "
+                    "rule should choose between them, or choose another word"
+                    + ("; until then it stays with the language that had it" if taken else ""),
+                    taker,
+                    message.topic,
+                )
+            )
             if taken and taker in catalogs:
                 drop.setdefault(taker, {}).setdefault(message, set()).add(key)
     for locale, messages in drop.items():
@@ -177,5 +201,6 @@ def _overlaps(content: Content, catalogs: dict[str, Catalog],
             kept = [w for w in split_words(catalog.get(message.context, message.id) or "") if compact(w) not in keys]
             changes[(message.context, message.id)] = ", ".join(kept)
         catalogs[locale] = catalog.without(k for k, v in changes.items() if not v).overriding(
-            {k: v for k, v in changes.items() if v})
+            {k: v for k, v in changes.items() if v}
+        )
     return catalogs, problems

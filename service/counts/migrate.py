@@ -10,7 +10,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 LOCK_KEY = 0x7465_78746C_696E  # any constant: the advisory lock id for "textline migrations"
@@ -35,7 +34,7 @@ def head() -> str:
     """The newest migration's revision id, as Alembic reads it from migrations/versions."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    return ScriptDirectory.from_config(_config()).get_current_head() or ""
 
 
 def revision(engine: Engine) -> str | None:

@@ -71,8 +71,8 @@ class CountStore:
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._wake = threading.Event()
-        self._thread = None
-        self._pid = None
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
 
     @property
     def pending(self) -> int:
@@ -81,7 +81,7 @@ class CountStore:
     def record(self, key: CountKey, message_sid: str | None) -> None:
         """Queue one count; never raises, never waits on the database."""
         try:
-            event = Event(dt.datetime.now(dt.timezone.utc).date(), key, self._digest(message_sid))
+            event = Event(dt.datetime.now(dt.UTC).date(), key, self._digest(message_sid))
             with self._lock:
                 if len(self._pending) >= self.max_pending:
                     self._pending.popleft()
@@ -108,8 +108,9 @@ class CountStore:
                     keep = batch[-room:] if room > 0 else []
                     self.dropped += len(batch) - len(keep)
                     self._pending.extendleft(reversed(keep))
-                log.warning("counts not written, %d kept for the next try: %s",
-                            len(self._pending), type(error).__name__)
+                log.warning(
+                    "counts not written, %d kept for the next try: %s", len(self._pending), type(error).__name__
+                )
                 return 0
             return counted
 
@@ -129,13 +130,21 @@ class CountStore:
     def dispose(self) -> None:
         self.engine.dispose()
 
-    def rows(self, since: dt.date | None = None, until: dt.date | None = None,
-             topic: str | None = None, locale: str | None = None) -> list[dict]:
+    def rows(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        topic: str | None = None,
+        locale: str | None = None,
+    ) -> list[dict]:
         """Counts per day, topic, locale and channel, oldest first."""
         if not self._schema_ready:
             self.upgrade()
         query = select(
-            usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel,
+            usage.c.day,
+            usage.c.topic,
+            usage.c.locale,
+            usage.c.channel,
             func.sum(usage.c.count).label("count"),
         ).group_by(usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel)
         if since:
@@ -149,8 +158,13 @@ class CountStore:
         query = query.order_by(usage.c.day, usage.c.topic, usage.c.locale, usage.c.channel)
         with self.engine.connect() as conn:
             return [
-                {"day": row.day.isoformat(), "topic": row.topic, "locale": row.locale,
-                 "channel": row.channel, "count": int(row.count)}
+                {
+                    "day": row.day.isoformat(),
+                    "topic": row.topic,
+                    "locale": row.locale,
+                    "channel": row.channel,
+                    "count": int(row._mapping["count"]),
+                }
                 for row in conn.execute(query)
             ]
 
@@ -179,20 +193,20 @@ class CountStore:
         if not self._schema_ready:
             self.upgrade()
         insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
-        first = {}
+        first: dict[str, Event] = {}
         for event in batch:
             first.setdefault(event.digest, event)
         with self.engine.begin() as conn:
-            new = set()
+            new: set[str] = set()
             digests = list(first.values())
             for start in range(0, len(digests), BATCH):
-                rows = [{"digest": e.digest, "day": e.day} for e in digests[start:start + BATCH]]
-                statement = insert(seen).values(rows).on_conflict_do_nothing().returning(seen.c.digest)
-                new.update(conn.execute(statement).scalars())
+                rows = [{"digest": e.digest, "day": e.day} for e in digests[start : start + BATCH]]
+                fresh = insert(seen).values(rows).on_conflict_do_nothing().returning(seen.c.digest)
+                new.update(conn.execute(fresh).scalars())
             totals = collections.Counter((e.day, *astuple(e.key)) for e in digests if e.digest in new)
-            rows = [dict(zip(("day", *DIMENSIONS), key), count=n) for key, n in totals.items()]
+            rows = [dict(zip(("day", *DIMENSIONS), key, strict=True), count=n) for key, n in totals.items()]
             for start in range(0, len(rows), BATCH):
-                statement = insert(usage).values(rows[start:start + BATCH])
+                statement = insert(usage).values(rows[start : start + BATCH])
                 statement = statement.on_conflict_do_update(
                     index_elements=[usage.c.day, *(usage.c[name] for name in DIMENSIONS)],
                     set_={"count": usage.c.count + statement.excluded["count"]},

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Date, Integer, MetaData, String, Table,
-                        create_engine, event)
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
 metadata = MetaData()
@@ -11,7 +10,8 @@ metadata = MetaData()
 # One row per day, topic, locale, channel and first-or-later page. Nothing
 # about who asked.
 usage = Table(
-    "usage_counts", metadata,
+    "usage_counts",
+    metadata,
     Column("day", Date, primary_key=True),
     Column("topic", String(32), primary_key=True),
     Column("locale", String(16), primary_key=True),
@@ -23,7 +23,8 @@ usage = Table(
 # A keyed hash of each recent MessageSid, so a redelivered message is counted
 # once across workers and hosts; pruned after two days.
 seen = Table(
-    "seen_messages", metadata,
+    "seen_messages",
+    metadata,
     Column("digest", String(64), primary_key=True),
     Column("day", Date, nullable=False, index=True),
 )

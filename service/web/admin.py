@@ -11,8 +11,7 @@ from ..core.reports import describe
 from ..counts import format_rows
 from .state import textline
 
-bp = Blueprint("admin", __name__, template_folder="templates",
-               static_folder="static", static_url_path="/admin/static")
+bp = Blueprint("admin", __name__, template_folder="templates", static_folder="static", static_url_path="/admin/static")
 
 REALM = "textline staff"
 DEFAULT_DAYS = 30
@@ -20,14 +19,39 @@ MAX_DAYS = 366
 OTHER_LABELS = (MENU, HELP, CRISIS, STOP, START, UNKNOWN)
 # Countries staff most often try; any other two-letter code can be typed.
 COMMON_COUNTRIES = (
-    ("US", "United States"), ("CA", "Canada"), ("MX", "Mexico"), ("GB", "United Kingdom"),
-    ("ES", "Spain"), ("FR", "France"), ("BR", "Brazil"), ("PH", "Philippines"),
-    ("VN", "Vietnam"), ("CN", "China"), ("KR", "South Korea"), ("RU", "Russia"),
-    ("HT", "Haiti"), ("EG", "Egypt"), ("SA", "Saudi Arabia"),
+    ("US", "United States"),
+    ("CA", "Canada"),
+    ("MX", "Mexico"),
+    ("GB", "United Kingdom"),
+    ("ES", "Spain"),
+    ("FR", "France"),
+    ("BR", "Brazil"),
+    ("PH", "Philippines"),
+    ("VN", "Vietnam"),
+    ("CN", "China"),
+    ("KR", "South Korea"),
+    ("RU", "Russia"),
+    ("HT", "Haiti"),
+    ("EG", "Egypt"),
+    ("SA", "Saudi Arabia"),
 )
 # Okabe-Ito and Tol's bright palette: distinguishable with colour-blindness.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#4477AA", "#EE6677", "#228833", "#AA3377", "#BBBBBB", "#66CCEE", "#000000")
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#4477AA",
+    "#EE6677",
+    "#228833",
+    "#AA3377",
+    "#BBBBBB",
+    "#66CCEE",
+    "#000000",
+)
 
 
 @bp.before_request
@@ -40,8 +64,12 @@ def require_staff():
     given = auth.password if auth is not None and auth.type == "basic" and auth.password else ""
     # Any user name is accepted: the password is the only secret.
     if not hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8")):
-        return Response("Staff password required.\n", 401, mimetype="text/plain",
-                        headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"'})
+        return Response(
+            "Staff password required.\n",
+            401,
+            mimetype="text/plain",
+            headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"'},
+        )
     return None
 
 
@@ -49,8 +77,9 @@ def require_staff():
 def no_store(response: Response) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Content-Security-Policy",
-                                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'")
+    response.headers.setdefault(
+        "Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'"
+    )
     return response
 
 
@@ -67,8 +96,8 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> "Filters":
-        today = dt.datetime.now(dt.timezone.utc).date()
-        errors = []
+        today = dt.datetime.now(dt.UTC).date()
+        errors: list[str] = []
         until = _date(args.get("until"), today, "until", errors)
         since = _date(args.get("since"), until - dt.timedelta(days=DEFAULT_DAYS - 1), "since", errors)
         if since > until:
@@ -83,8 +112,12 @@ class Filters:
         return textline().counts.rows(self.since, self.until, self.topic or None, self.locale or None)
 
     def query(self) -> dict:
-        return {"since": self.since.isoformat(), "until": self.until.isoformat(),
-                "topic": self.topic, "locale": self.locale}
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "topic": self.topic,
+            "locale": self.locale,
+        }
 
 
 def _date(text: str | None, default: dt.date, name: str, errors: list[str]) -> dt.date:
@@ -122,8 +155,11 @@ def usage():
 def usage_csv():
     filters = Filters.from_args(request.args)
     name = f"textline-usage-{filters.since.isoformat()}-{filters.until.isoformat()}.csv"
-    return Response(format_rows(filters.rows(), "csv"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        format_rows(filters.rows(), "csv"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _totals(rows: list[dict], key: str) -> list[tuple[str, int]]:
@@ -179,24 +215,50 @@ def chart(rows: list[dict], days: list[dt.date], key: str, order: list[str]) -> 
     gap = min(2.0, slot * 0.2)
     bars = []
     for n, day in enumerate(days):
-        y = top + plot_height
+        y: float = top + plot_height
         for name in series:
             value = counts.get((day.isoformat(), name), 0)
             if not value:
                 continue
             h = plot_height * value / peak
             y -= h
-            bars.append(Bar(round(left + n * slot + gap / 2, 2), round(y, 2), round(slot - gap, 2), round(h, 2),
-                            colors[name], f"{day.isoformat()} {name}: {value}", name, value))
+            bars.append(
+                Bar(
+                    round(left + n * slot + gap / 2, 2),
+                    round(y, 2),
+                    round(slot - gap, 2),
+                    round(h, 2),
+                    colors[name],
+                    f"{day.isoformat()} {name}: {value}",
+                    name,
+                    value,
+                )
+            )
     ticks = tuple((round(top + plot_height - plot_height * v / peak, 2), v) for v in _ticks(peak))
     every = max(1, -(-len(days) // 8))
-    labels = tuple((round(left + n * slot + slot / 2, 2), day.strftime("%b %d"))
-                   for n, day in enumerate(days) if n % every == 0)
+    labels = tuple(
+        (round(left + n * slot + slot / 2, 2), day.strftime("%b %d")) for n, day in enumerate(days) if n % every == 0
+    )
     legend = tuple((s, colors[s], sum(v for (_, name), v in counts.items() if name == s)) for s in series)
-    table = tuple((d.isoformat(), tuple(counts.get((d.isoformat(), s), 0) for s in series),
-                   day_totals[d.isoformat()]) for d in days if day_totals[d.isoformat()])
-    return Chart(width, height, left, top, plot_width, plot_height, tuple(bars), ticks, labels, legend,
-                 sum(day_totals.values()), table)
+    table = tuple(
+        (d.isoformat(), tuple(counts.get((d.isoformat(), s), 0) for s in series), day_totals[d.isoformat()])
+        for d in days
+        if day_totals[d.isoformat()]
+    )
+    return Chart(
+        width,
+        height,
+        left,
+        top,
+        plot_width,
+        plot_height,
+        tuple(bars),
+        ticks,
+        labels,
+        legend,
+        sum(day_totals.values()),
+        table,
+    )
 
 
 def _nice(value: int) -> int:
@@ -227,7 +289,7 @@ class PagePreview:
 @bp.get("/admin/content")
 def content():
     library = textline().library.current()
-    channel = request.args.get("channel") if request.args.get("channel") in CHANNELS else SMS
+    channel = request.args.get("channel", "") if request.args.get("channel") in CHANNELS else SMS
     locale_filter = request.args.get("locale") if request.args.get("locale") in library.locales else ""
     locales = [locale_filter] if locale_filter else list(library.locales)
     problems = list(library.problems)
@@ -237,21 +299,30 @@ def content():
         topics = []
         for topic in library.content.topics:
             pages = library.topic_pages(topic, locale, channel)
-            topics.append({
-                "name": topic,
-                "status": library.status(topic, locale),
-                "shown_in": pages.locale,
-                "keyword": pages.keyword,
-                "pages": [PagePreview(n, text, describe(text, channel)) for n, text in enumerate(pages.pages, 1)],
-                "problems": placed.get((locale, topic), []),
-            })
+            topics.append(
+                {
+                    "name": topic,
+                    "status": library.status(topic, locale),
+                    "shown_in": pages.locale,
+                    "keyword": pages.keyword,
+                    "pages": [PagePreview(n, text, describe(text, channel)) for n, text in enumerate(pages.pages, 1)],
+                    "problems": placed.get((locale, topic), []),
+                }
+            )
         sections.append({"locale": locale, "topics": topics, "problems": placed.get((locale, None), [])})
     return render_template(
         "admin/content.html",
-        sections=sections, channel=channel, channels=CHANNELS, locale_filter=locale_filter,
-        locales=library.locales, topics=list(library.content.topics), pending=library.pending,
+        sections=sections,
+        channel=channel,
+        channels=CHANNELS,
+        locale_filter=locale_filter,
+        locales=library.locales,
+        topics=list(library.content.topics),
+        pending=library.pending,
         status={(t, loc): library.status(t, loc) for t in library.content.topics for loc in library.locales},
-        check_available=True, problems=problems, unplaced=unplaced,
+        check_available=True,
+        problems=problems,
+        unplaced=unplaced,
     )
 
 
@@ -260,7 +331,7 @@ def place_problems(problems: list[Problem], library) -> tuple[dict, list[Problem
     placed: dict[tuple[str, str | None], list[Problem]] = {}
     unplaced = []
     for problem in problems:
-        locale = problem.locale or (SOURCE_LOCALE if problem.topic else None)
+        locale = problem.locale or (SOURCE_LOCALE if problem.topic else "")
         if locale in library.locales:
             placed.setdefault((locale, problem.topic), []).append(problem)
         else:
@@ -278,7 +349,7 @@ def simulator():
     The form is POSTed so that a typed message never lands in an access log.
     """
     form = request.form if request.method == "POST" else {}
-    channel = form.get("channel") if form.get("channel") in CHANNELS else SMS
+    channel = form.get("channel", "") if form.get("channel") in CHANNELS else SMS
     country = (form.get("other_country") or form.get("country") or "").strip().upper()
     body = form.get("body", "")
     result = error = None
@@ -287,6 +358,15 @@ def simulator():
             error = f"'{country}' is not a two-letter country code such as US or MX."
         else:
             reply = answer(textline().library.current(), body, Sender(channel, country or None))
-            result = {"reply": reply, "size": describe(reply.text, channel) if reply.text is not None else ""}
-    return render_template("admin/try.html", channel=channel, channels=CHANNELS, country=country,
-                           countries=COMMON_COUNTRIES, body=body, result=result, error=error)
+            sizes = [describe(message, channel) for message in reply.messages]
+            result = {"reply": reply, "size": "; ".join(sizes)}
+    return render_template(
+        "admin/try.html",
+        channel=channel,
+        channels=CHANNELS,
+        country=country,
+        countries=COMMON_COUNTRIES,
+        body=body,
+        result=result,
+        error=error,
+    )

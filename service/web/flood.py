@@ -84,8 +84,14 @@ class MemoryWindows:
 class FloodGate:
     """Decide, per sender, whether to answer, say "slow down" once, or stay silent."""
 
-    def __init__(self, limit: int = 20, window: float = 60.0, quiet: float = 300.0,
-                 windows: Windows | None = None, key: bytes | None = None):
+    def __init__(
+        self,
+        limit: int = 20,
+        window: float = 60.0,
+        quiet: float = 300.0,
+        windows: Windows | None = None,
+        key: bytes | None = None,
+    ):
         self.limit = limit
         self.window = window
         self.quiet = quiet

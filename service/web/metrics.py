@@ -12,28 +12,48 @@ import time
 import weakref
 
 from flask import Blueprint, Response, g, request
-from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge,
-                               Histogram, generate_latest, multiprocess)
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 from .state import textline
 
 bp = Blueprint("metrics", __name__)
 
 MESSAGES = Counter(
-    "textline_messages", "Webhook messages by topic, locale, channel and outcome (replied; silent: an "
+    "textline_messages",
+    "Webhook messages by topic, locale, channel and outcome (replied; silent: an "
     "empty <Response/>; limited: a sender over the rate limit; rejected: malformed or badly signed; "
     "error: answered with the menu after an unexpected error).",
     ["topic", "locale", "channel", "outcome"],
 )
 LATENCY = Histogram(
-    "textline_reply_seconds", "Time to answer POST /sms inside the app, signature check included.",
+    "textline_reply_seconds",
+    "Time to answer POST /sms inside the app, signature check included.",
     buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
-PENDING = Gauge("textline_counts_pending", "Counts buffered in memory, not yet written to the database.",
-                multiprocess_mode="livesum")
-DROPPED = Counter("textline_counts_dropped", "Counts dropped because the buffer was full while the database was unreachable.")
-FLUSH_FAILURES = Counter("textline_count_flush_failures", "Count flushes that failed (database unreachable or erroring).")
-RELOAD_ERRORS = Counter("textline_catalog_reload_errors", "Content or catalog edits that failed to load (the last good version kept serving).")
+PENDING = Gauge(
+    "textline_counts_pending",
+    "Counts buffered in memory, not yet written to the database.",
+    multiprocess_mode="livesum",
+)
+DROPPED = Counter(
+    "textline_counts_dropped", "Counts dropped because the buffer was full while the database was unreachable."
+)
+FLUSH_FAILURES = Counter(
+    "textline_count_flush_failures", "Count flushes that failed (database unreachable or erroring)."
+)
+RELOAD_ERRORS = Counter(
+    "textline_catalog_reload_errors",
+    "Content or catalog edits that failed to load (the last good version kept serving).",
+)
 
 REFRESH_SECONDS = 1.0
 
@@ -120,9 +140,11 @@ class _Watcher:
         counter, library = state.counts, state.library
         PENDING.set(counter.pending)
         with self._lock:
-            for name, metric, value in (("dropped", DROPPED, counter.dropped),
-                                        ("failures", FLUSH_FAILURES, counter.failures),
-                                        ("reload_errors", RELOAD_ERRORS, library.reload_errors)):
+            for name, metric, value in (
+                ("dropped", DROPPED, counter.dropped),
+                ("failures", FLUSH_FAILURES, counter.failures),
+                ("reload_errors", RELOAD_ERRORS, library.reload_errors),
+            ):
                 if value > self.seen[name]:
                     metric.inc(value - self.seen[name])
                     self.seen[name] = value

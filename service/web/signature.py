@@ -28,9 +28,7 @@ def valid(token: str, url: str, form, signature: str, algorithm: str | None = No
         return RequestValidator(token).validate(url, form, signature, algorithm)
     getlist = getattr(form, "getlist", None)
     payload = "".join(
-        name + value
-        for name in sorted(set(form))
-        for value in sorted(set(getlist(name) if getlist else [form[name]]))
+        name + value for name in sorted(set(form)) for value in sorted(set(getlist(name) if getlist else [form[name]]))
     ).encode("utf-8")
     key = token.encode("utf-8")
     expected = signature.encode("utf-8", "replace")

@@ -23,8 +23,14 @@ class Textline:
     @classmethod
     def start(cls, settings: Settings) -> "Textline":
         """Load content and catalogs; the database is not touched until the first count is written."""
-        library = live_library(settings.content_dir, settings.translations_dir, settings.default_locale,
-                               settings.clinic_contact, settings.last_good_dir, settings.reload_interval)
+        library = live_library(
+            settings.content_dir,
+            settings.translations_dir,
+            settings.default_locale,
+            settings.clinic_contact,
+            settings.last_good_dir,
+            settings.reload_interval,
+        )
         key = hashlib.sha256(b"textline-sid:" + settings.twilio_auth_token.encode()).digest()
         flood = FloodGate(settings.flood_limit, settings.flood_window, settings.flood_quiet, MemoryWindows())
         return cls(settings, library, CountStore(settings.database, key), flood)

@@ -57,8 +57,11 @@ def _reply(app, form) -> Response:
 
 
 def _menu_after(error: Exception) -> Response:
-    log.error("unexpected %s in /sms; answered with the menu", type(error).__name__,
-              exc_info=(type(error), error, error.__traceback__))
+    log.error(
+        "unexpected %s in /sms; answered with the menu",
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__),
+    )
     try:
         library = textline().library.current()
         return twiml((library.menu_pages(library.default_locale, SMS, None).pages[0],))
