@@ -5,15 +5,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench install catalogs translations db clean chromium wrk
+.PHONY: run test lint bench install catalogs translations db clean chromium wrk gettext
 
 run: catalogs db
 	@test -n "$$TWILIO_AUTH_TOKEN" || echo "WARNING: TWILIO_AUTH_TOKEN is not set, so /sms accepts UNSIGNED requests. Local trials only."
 	$(BIN)/textline run --host 127.0.0.1 --port $(PORT)
 
-test: catalogs chromium
+test: catalogs chromium gettext lint
 	$(BIN)/textline content check
 	$(BIN)/pytest
+
+# As the Pallets projects do: ruff (lint and format), mypy on service/; the
+# import layers are checked by tests/test_layout.py.
+lint: install
+	$(BIN)/ruff check service tests bench gunicorn.conf.py wsgi.py
+	$(BIN)/ruff format --check service tests bench gunicorn.conf.py wsgi.py
+	$(BIN)/mypy
+
+# GNU gettext's msgfmt: `content check` parses catalogs as strictly as it does.
+gettext:
+	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y gettext; }
 
 # The core path in microseconds per message, then the webhook under gunicorn
 # against a bare Flask baseline with wrk (Debian's package, installed if missing).

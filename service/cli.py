@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .checks import check
 from .content import TEMPLATE, authoring
-from .core import CHANNELS, SMS, WHATSAPP, Sender, answer
+from .core import CHANNELS, SMS, WHATSAPP, ContentError, Sender, answer
 from .core.reports import describe, efficiency, page_table
 from .counts import format_rows, revision
 from .web.state import textline
@@ -26,7 +26,11 @@ def init_app(app: Flask) -> None:
 def _create_app():
     from . import create_app
 
-    app = create_app()
+    try:
+        app = create_app()
+    except ContentError as error:  # messages.yaml or crisis.yaml broken, with no good version kept
+        click.echo(str(error), err=True)
+        raise SystemExit("textline cannot start: fix the files named above") from None
     # A supervisor stops `textline run` (and so `make run`) with SIGTERM, a person with Ctrl-C:
     # either way the buffered counts are written before the process goes.
     atexit.register(app.extensions["textline"].close)
@@ -121,18 +125,19 @@ def check_command():
     problems = check(settings.content_dir, settings.translations_dir, settings.default_locale)
     for problem in problems:
         click.echo(str(problem), err=True)
+    library = textline().library.current()
+    click.echo(f"offered: {' '.join(library.locales)}")
+    for locale, missing in library.pending.items():
+        click.echo(f"not offered yet: {locale}, which lacks {', '.join(missing)}")
+    click.echo(
+        "(A language is offered once its menu, HELP, STOP/START replies, crisis replies and crisis "
+        "phrases are translated and valid.)"
+    )
     if problems:
         raise SystemExit(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
-    library = textline().library.current()
     click.echo(
         f"content and {len(library.catalogs)} catalogs OK: {len(library.content.topics)} topics, "
         f"{len(library.locales)} locales offered, every page within budget"
-    )
-    for locale, missing in library.pending.items():
-        click.echo(f"{locale} is not offered yet: it lacks {', '.join(missing)}")
-    click.echo(
-        "A language is offered once its menu, HELP, STOP/START replies, crisis replies and crisis "
-        "phrases are translated and valid; until then its topics can be previewed but nobody is offered it."
     )
 
 

@@ -35,7 +35,8 @@ def crisis_text(library: "Library", locale: str, country: str, short: bool) -> s
 def menu(library: "Library", locale: str, channel: str, country: str | None) -> TopicPages:
     """The menu, led by the short crisis line: each topic line falls back on its own."""
     content, tr = library.content, library.translations
-    frame = [content.messages[needs.MENU], content.messages[needs.MENU_TOPIC], content.words[needs.MENU_WORDS]]
+    frame = [content.messages[name] for name in (needs.MENU, needs.MENU_TOPIC, needs.MORE)]
+    frame.append(content.words[needs.MENU_WORDS])
     effective = tr.resolve(locale, frame)
     template = tr.text(effective, content.messages[needs.MENU_TOPIC]) or ""
     lines = []
@@ -53,7 +54,7 @@ def help_reply(library: "Library", locale: str, channel: str, country: str | Non
     """HELP: program, how to stop, rates, the clinic contact and the crisis line."""
     content, tr = library.content, library.translations
     messages = content.messages
-    needed = [messages[needs.HELP], content.words[needs.HELP_WORDS]]
+    needed = [messages[needs.HELP], messages[needs.MORE], content.words[needs.HELP_WORDS]]
     if library.contact:
         needed.append(messages[needs.CONTACT])
     effective = tr.resolve(locale, needed)

@@ -48,5 +48,5 @@ CRISIS_HOW = (CALL_OR_TEXT, CALL)  # what a country's line may say in ``how:``
 # A locale is offered to people (listed in menus, reached by its words) once
 # all of these are translated and valid: its menu, HELP, STOP/START replies,
 # crisis replies and crisis phrases. Topics may still fall back one by one.
-OFFERED_MESSAGES = (MENU, MENU_TOPIC, MORE, HELP, STOP, START)
+OFFERED_MESSAGES = (MENU, MENU_TOPIC, HELP, STOP, START)
 OFFERED_WORDS = (MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS)

@@ -174,7 +174,10 @@ def _overlaps(
             continue
         before = set(previous.topic_words.get(key, {})) if previous is not None else set()
         for a, b in new:
-            taker = b if b != SOURCE_LOCALE else a
+            # The language taking the word over: the one that did not have it while the last version served.
+            taker = a if a not in before and b in before else b
+            if taker == SOURCE_LOCALE:
+                taker = a
             message = by_locale[taker]
             where = catalogs.get(taker)
             line = where.line(message) if where else message.line
@@ -184,7 +187,7 @@ def _overlaps(
                 Problem(
                     path,
                     line,
-                    f"{taker}: keyword {key.upper()} is also {a if taker == b else b}'s; "
+                    f"{taker}: keyword {key.upper()} is shared by {a} and {b}; "
                     "list the pair under shared_keywords in content/languages.yaml if a country "
                     "rule should choose between them, or choose another word"
                     + ("; until then it stays with the language that had it" if taken else ""),
