@@ -2,8 +2,10 @@
 
 from flask import Flask, Response
 
-TWIML = ('<?xml version="1.0" encoding="UTF-8"?><Response><Message>MEDS: antidepressants help many people. '
-         'Reply MEDS 2 for more</Message></Response>')
+TWIML = (
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>MEDS: antidepressants help many people. '
+    "Reply MEDS 2 for more</Message></Response>"
+)
 
 app = Flask(__name__)
 

@@ -22,14 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from urllib.parse import parse_qsl  # noqa: E402
 
+import baseline  # noqa: E402
+import webhook as bench  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
-import baseline  # noqa: E402
-import webhook as bench  # noqa: E402
 from service import create_app
-from service.web import metrics, signature  # noqa: E402
 from service.core.replies import Sender, answer  # noqa: E402
+from service.web import metrics, signature  # noqa: E402
 from service.web.webhook import _well_formed, twiml  # noqa: E402
 
 N = 3000
@@ -47,8 +47,9 @@ def cpu_us(function, items) -> float:
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="textline-stages-"))
-    os.environ.update(TWILIO_AUTH_TOKEN=bench.TOKEN, PUBLIC_BASE_URL=bench.PUBLIC,
-                      DATABASE_URL=f"sqlite:///{tmp / 'stages.db'}")
+    os.environ.update(
+        TWILIO_AUTH_TOKEN=bench.TOKEN, PUBLIC_BASE_URL=bench.PUBLIC, DATABASE_URL=f"sqlite:///{tmp / 'stages.db'}"
+    )
     import logging
 
     app = create_app()
@@ -63,9 +64,14 @@ def main() -> None:
 
     def environ(i, app_=None):
         sig, body = lines[i]
-        env = EnvironBuilder(path="/sms", method="POST", data=body.encode(),
-                             content_type="application/x-www-form-urlencoded",
-                             headers={"X-Twilio-Signature": sig}, base_url="http://127.0.0.1:8000").get_environ()
+        env = EnvironBuilder(
+            path="/sms",
+            method="POST",
+            data=body.encode(),
+            content_type="application/x-www-form-urlencoded",
+            headers={"X-Twilio-Signature": sig},
+            base_url="http://127.0.0.1:8000",
+        ).get_environ()
         env["wsgi.input"] = io.BytesIO(body.encode())
         return env
 
@@ -79,20 +85,56 @@ def main() -> None:
     rows = []
     start = next(offsets)
     envs = [environ(i) for i in range(start, start + N)]
-    rows.append(("bare Flask baseline, whole request", cpu_us(lambda e: call(baseline.app, dict(e, **{"wsgi.input": io.BytesIO(e["wsgi.input"].getvalue())})), envs)))
+    rows.append(
+        (
+            "bare Flask baseline, whole request",
+            cpu_us(
+                lambda e: call(baseline.app, dict(e, **{"wsgi.input": io.BytesIO(e["wsgi.input"].getvalue())})), envs
+            ),
+        )
+    )
     start = next(offsets)
     envs = [environ(i) for i in range(start, start + N)]
-    rows.append(("textline webhook, whole request", cpu_us(lambda e: call(app, dict(e, **{"wsgi.input": io.BytesIO(e["wsgi.input"].getvalue())})), envs)))
-    rows.append(("  parse the form (parse_qsl)", cpu_us(lambda b: MultiDict(parse_qsl(b.decode(), keep_blank_values=True)), bodies[:N])))
+    rows.append(
+        (
+            "textline webhook, whole request",
+            cpu_us(lambda e: call(app, dict(e, **{"wsgi.input": io.BytesIO(e["wsgi.input"].getvalue())})), envs),
+        )
+    )
+    rows.append(
+        (
+            "  parse the form (parse_qsl)",
+            cpu_us(lambda b: MultiDict(parse_qsl(b.decode(), keep_blank_values=True)), bodies[:N]),
+        )
+    )
     with app.test_request_context(method="POST", content_type="application/x-www-form-urlencoded"):
         rows.append(("  well-formed check", cpu_us(_well_formed, bodies[:N])))
-    rows.append(("  signature", cpu_us(lambda i: signature.valid(bench.TOKEN, bench.PUBLIC + "/sms", forms[i], lines[i][0]), range(N))))
-    rows.append(("  Sender.from_twilio + answer()", cpu_us(lambda f: answer(library, f["Body"], Sender.from_twilio(f["From"], f.get("FromCountry"))), forms[:N])))
+    rows.append(
+        (
+            "  signature",
+            cpu_us(lambda i: signature.valid(bench.TOKEN, bench.PUBLIC + "/sms", forms[i], lines[i][0]), range(N)),
+        )
+    )
+    rows.append(
+        (
+            "  Sender.from_twilio + answer()",
+            cpu_us(
+                lambda f: answer(library, f["Body"], Sender.from_twilio(f["From"], f.get("FromCountry"))), forms[:N]
+            ),
+        )
+    )
     start = next(offsets)
     rows.append(("  flood gate", cpu_us(flood, range(start, start + N))))
-    rows.append(("  queue the count", cpu_us(lambda r: state.counter.record(r.topic, r.locale, "sms", r.page, None), replies)))
+    rows.append(
+        ("  queue the count", cpu_us(lambda r: state.counter.record(r.topic, r.locale, "sms", r.page, None), replies))
+    )
     with app.test_request_context():
-        rows.append(("  metrics (message + latency)", cpu_us(lambda r: (metrics.message(r, "sms"), metrics.LATENCY.observe(0.001)), replies)))
+        rows.append(
+            (
+                "  metrics (message + latency)",
+                cpu_us(lambda r: (metrics.message(r, "sms"), metrics.LATENCY.observe(0.001)), replies),
+            )
+        )
     rows.append(("  TwiML", cpu_us(lambda r: twiml(r.text), replies)))
     for label, us in rows:
         print(f"{label:<40} {us:7.1f} µs")

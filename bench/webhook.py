@@ -37,12 +37,30 @@ PUBLIC = "https://textline.example.org"
 
 # (body, FromCountry, channel): keywords, aliases, pages, languages, carrier words, chatter.
 MIX = [
-    ("MEDS", "US", "sms"), ("meds 2", "US", "sms"), ("THERAPY", "US", "sms"), ("therapy 2", "GB", "sms"),
-    ("TERAPIA", "MX", "sms"), ("terapia 2", "MX", "sms"), ("DOCTOR", "MX", "sms"), ("DOCTOR", "US", "sms"),
-    ("SELFCARE", "US", "whatsapp"), ("self-care 2", "US", "sms"), ("BRAIN", "US", "sms"), ("ABOUT", "US", "sms"),
-    ("ABOUT FR", "FR", "sms"), ("meds es", "US", "sms"), ("MENU", "US", "sms"), ("ESPAÑOL", "US", "sms"),
-    ("中文", "CN", "sms"), ("TIẾNG VIỆT", "VN", "sms"), ("HELP", "US", "sms"), ("Médicaments", "FR", "sms"),
-    ("hi what is this", "US", "sms"), ("ＭＥＤＳ", "JP", "sms"), ("meds 3", "US", "whatsapp"), ("medication", "CA", "sms"),
+    ("MEDS", "US", "sms"),
+    ("meds 2", "US", "sms"),
+    ("THERAPY", "US", "sms"),
+    ("therapy 2", "GB", "sms"),
+    ("TERAPIA", "MX", "sms"),
+    ("terapia 2", "MX", "sms"),
+    ("DOCTOR", "MX", "sms"),
+    ("DOCTOR", "US", "sms"),
+    ("SELFCARE", "US", "whatsapp"),
+    ("self-care 2", "US", "sms"),
+    ("BRAIN", "US", "sms"),
+    ("ABOUT", "US", "sms"),
+    ("ABOUT FR", "FR", "sms"),
+    ("meds es", "US", "sms"),
+    ("MENU", "US", "sms"),
+    ("ESPAÑOL", "US", "sms"),
+    ("中文", "CN", "sms"),
+    ("TIẾNG VIỆT", "VN", "sms"),
+    ("HELP", "US", "sms"),
+    ("Médicaments", "FR", "sms"),
+    ("hi what is this", "US", "sms"),
+    ("ＭＥＤＳ", "JP", "sms"),
+    ("meds 3", "US", "whatsapp"),
+    ("medication", "CA", "sms"),
 ]
 
 
@@ -55,11 +73,26 @@ def signed_requests(count: int) -> str:
         number = f"+1{2000000000 + n * 7:010d}"
         sid = f"SM{n:032x}"
         form = {  # the fields Twilio posts for an inbound SMS
-            "ToCountry": "US", "ToState": "CA", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "",
-            "FromZip": "", "SmsSid": sid, "FromState": "", "SmsStatus": "received", "FromCity": "",
-            "Body": body, "To": "+15550001111", "MessagingServiceSid": "MG" + "0" * 32, "ToZip": "",
-            "NumSegments": "1", "ReferralNumMedia": "0", "MessageSid": sid, "AccountSid": "AC" + "0" * 32,
-            "ApiVersion": "2010-04-01", "From": f"whatsapp:{number}" if channel == "whatsapp" else number,
+            "ToCountry": "US",
+            "ToState": "CA",
+            "SmsMessageSid": sid,
+            "NumMedia": "0",
+            "ToCity": "",
+            "FromZip": "",
+            "SmsSid": sid,
+            "FromState": "",
+            "SmsStatus": "received",
+            "FromCity": "",
+            "Body": body,
+            "To": "+15550001111",
+            "MessagingServiceSid": "MG" + "0" * 32,
+            "ToZip": "",
+            "NumSegments": "1",
+            "ReferralNumMedia": "0",
+            "MessageSid": sid,
+            "AccountSid": "AC" + "0" * 32,
+            "ApiVersion": "2010-04-01",
+            "From": f"whatsapp:{number}" if channel == "whatsapp" else number,
         }
         if channel == "sms":
             form["FromCountry"] = country
@@ -76,9 +109,22 @@ class Server:
         self.name = name
         self.log = open(tmp / f"{name}.log", "w+")
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--config", str(ROOT / "gunicorn.conf.py"), "--bind", "127.0.0.1:0",
-             "--workers", str(workers), "--pythonpath", str(BENCH), app],
-            cwd=ROOT, env=self._environ(env), stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                str(GUNICORN),
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                str(workers),
+                "--pythonpath",
+                str(BENCH),
+                app,
+            ],
+            cwd=ROOT,
+            env=self._environ(env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.url = self._wait(workers)
 
@@ -125,9 +171,24 @@ class Server:
 
 def wrk(url: str, seconds: int, connections: int, threads: int, requests: Path) -> dict:
     result = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-         "-s", str(BENCH / "signed.lua"), url + "/sms", "--", str(threads)],
-        capture_output=True, text=True, env={**os.environ, "BENCH_REQUESTS": str(requests)}, check=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(BENCH / "signed.lua"),
+            url + "/sms",
+            "--",
+            str(threads),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BENCH_REQUESTS": str(requests)},
+        check=True,
     )
     out = result.stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -161,33 +222,39 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="textline-bench-"))
     requests = tmp / "requests.tsv"
     requests.write_text(signed_requests(args.requests))
-    env = {"TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC,
-           "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+    env = {"TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC, "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
     servers = {
         "baseline": Server("baseline", "baseline:app", args.workers, env, tmp),
         "webhook": Server("webhook", "wsgi:app", args.workers, env, tmp),
     }
-    print(f"{args.workers} gunicorn workers each; wrk -t{args.threads} -c{args.connections} -d{args.seconds}s, "
-          f"{args.requests} distinct signed requests; {args.rounds} alternating rounds; {os.cpu_count()} cores")
+    print(
+        f"{args.workers} gunicorn workers each; wrk -t{args.threads} -c{args.connections} -d{args.seconds}s, "
+        f"{args.requests} distinct signed requests; {args.rounds} alternating rounds; {os.cpu_count()} cores"
+    )
     results = {name: [] for name in servers}
     try:
         for server in servers.values():  # warm up: imports, caches, every locale's pages
             wrk(server.url, 2, args.connections, args.threads, requests)
         for n in range(args.rounds):
-            for name in (("baseline", "webhook") if n % 2 == 0 else ("webhook", "baseline")):
+            for name in ("baseline", "webhook") if n % 2 == 0 else ("webhook", "baseline"):
                 result = wrk(servers[name].url, args.seconds, args.connections, args.threads, requests)
                 results[name].append(result)
-                print(f"  round {n + 1} {name:<8} {result['rps']:8.0f} req/s  p50 {result['p50']:6.2f} ms  "
-                      f"p99 {result['p99']:6.2f} ms" + (f"  NON-2xx {result['bad']}" if result["bad"] else "")
-                      + (f"  socket errors: {result['socket_errors']}" if result["socket_errors"] else ""))
+                print(
+                    f"  round {n + 1} {name:<8} {result['rps']:8.0f} req/s  p50 {result['p50']:6.2f} ms  "
+                    f"p99 {result['p99']:6.2f} ms"
+                    + (f"  NON-2xx {result['bad']}" if result["bad"] else "")
+                    + (f"  socket errors: {result['socket_errors']}" if result["socket_errors"] else "")
+                )
         rss = servers["webhook"].worker_rss_mb()
     finally:
         for server in servers.values():
             server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    summary = {name: {key: statistics.median(r[key] for r in rounds) for key in ("rps", "p50", "p99")}
-               for name, rounds in results.items()}
+    summary = {
+        name: {key: statistics.median(r[key] for r in rounds) for key in ("rps", "p50", "p99")}
+        for name, rounds in results.items()
+    }
     base, hook = summary["baseline"], summary["webhook"]
     print("median of rounds:")
     for name, s in summary.items():
@@ -195,8 +262,10 @@ def main() -> None:
     ratio, p99_ratio = hook["rps"] / base["rps"], hook["p99"] / base["p99"]
     print(f"throughput ratio webhook/baseline: {ratio:.2f}  (target >= 0.85: {'met' if ratio >= 0.85 else 'MISSED'})")
     print(f"p99 ratio webhook/baseline: {p99_ratio:.2f}  (target <= 2: {'met' if p99_ratio <= 2 else 'MISSED'})")
-    print(f"webhook worker RSS: {', '.join(f'{mb:.1f}' for mb in rss)} MB  "
-          f"(target < 80 MB each: {'met' if rss and max(rss) < 80 else 'MISSED'})")
+    print(
+        f"webhook worker RSS: {', '.join(f'{mb:.1f}' for mb in rss)} MB  "
+        f"(target < 80 MB each: {'met' if rss and max(rss) < 80 else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

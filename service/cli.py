@@ -2,6 +2,7 @@
 
 import atexit
 import signal
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -131,7 +132,7 @@ def check_command():
         click.echo(f"not offered yet: {locale}, which lacks {', '.join(missing)}")
     click.echo(
         "(A language is offered once its menu, HELP, STOP/START replies, crisis replies and crisis "
-        "phrases are translated and valid.)"
+        "lists are translated and valid.)"
     )
     if problems:
         raise SystemExit(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
@@ -202,3 +203,28 @@ def report_command(channel):
     if channel == SMS:
         used, paid = efficiency(library, "en")
         click.echo(f"\nEnglish SMS pages carry text in {used} of {paid} paid characters: {used / paid:.1%}")
+
+
+@content.command("crisis-report")
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "frozen", "all"]),
+    default="all",
+    show_default=True,
+    help="The frozen third is held out: the targets apply to it; tune only on dev.",
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of crisis sets (default tests/data/crisis).",
+)
+@click.option("--cases/--no-cases", default=True, show_default=True, help="List every miss and false alarm.")
+@with_appcontext
+def crisis_report_command(split, data, cases):
+    """Print crisis recall and false alarms per language and tier, on the sets in tests/data/crisis."""
+    from .evaluate import DATA, crisis_cases, crisis_report, score_crisis
+
+    scores = score_crisis(textline().library.current(), crisis_cases(data or DATA / "crisis"), split)
+    click.echo(f"split: {split} (recall counts both tiers; FA = ordinary texts flagged)")
+    click.echo(crisis_report(scores, cases))

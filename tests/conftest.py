@@ -1,3 +1,4 @@
+import contextlib
 import itertools
 import os
 import shutil
@@ -5,8 +6,8 @@ import uuid
 from xml.etree import ElementTree
 
 import pytest
-from twilio.request_validator import RequestValidator
 from sqlalchemy.pool import NullPool
+from twilio.request_validator import RequestValidator
 
 from service import create_app
 from service.content import load_library
@@ -23,12 +24,12 @@ def library():
     return load_library(ROOT / "content", ROOT / "translations", "en")
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    """A fresh SQLite file, or a fresh schema on TEXTLINE_TEST_DATABASE_URL's PostgreSQL server."""
+@contextlib.contextmanager
+def _fresh_database(folder):
+    """A fresh SQLite file in ``folder``, or a fresh schema on TEXTLINE_TEST_DATABASE_URL's PostgreSQL server."""
     server = os.environ.get("TEXTLINE_TEST_DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path / 'textline.db'}"
+        yield f"sqlite:///{folder / 'textline.db'}"
         return
     from sqlalchemy import create_engine, text
 
@@ -36,35 +37,81 @@ def database_url(tmp_path):
     admin = create_engine(server, poolclass=NullPool)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    try:
+        yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({
-        "twilio_auth_token": TOKEN,
-        "public_base_url": BASE_URL,
-        "database_url": database_url,
-        "default_locale": "en",
-    })
-    app.config["TESTING"] = True
-    yield app
-    textline = app.extensions["textline"]
-    textline.counter.close()
-    _drop_counts(textline.engine)
-    textline.engine.dispose()
+def database_url(tmp_path):
+    """A fresh SQLite file, or a fresh schema on TEXTLINE_TEST_DATABASE_URL's PostgreSQL server."""
+    with _fresh_database(tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _app_factory(database_url, instance_dir):
+    """``make(**config)``: create_app with the test settings, ``config`` overriding them; every app made
+    is closed (counts flushed), its counts dropped and its engine disposed at the end."""
+    apps = []
+
+    def make(**config):
+        values = {
+            "twilio_auth_token": TOKEN,
+            "public_base_url": BASE_URL,
+            "database_url": database_url,
+            "default_locale": "en",
+            "instance_dir": instance_dir,  # last good content files: never the checkout's instance/
+        }
+        app = create_app(values | config)
+        app.config["TESTING"] = True
+        apps.append(app)
+        return app
+
+    try:
+        yield make
+    finally:
+        for app in apps:
+            textline = app.extensions["textline"]
+            textline.close()
+            _drop_counts(textline.counts.engine)
+            textline.counts.dispose()
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build an app: ``make_app(admin_password=..., twilio_auth_token="", content_dir=...)``."""
+    with _app_factory(database_url, tmp_path / "instance") as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def make_module_app(tmp_path_factory):
+    """``make_app`` for apps shared by a whole module (building one takes a fifth of a second)."""
+    folder = tmp_path_factory.mktemp("module-app")
+    with _fresh_database(folder) as url, _app_factory(url, folder / "instance") as make:
+        yield make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 def _drop_counts(engine):
+    from sqlalchemy import inspect
+
     from service.counts.tables import metadata
 
     if engine.dialect.name == "postgresql":  # the shared test server is reused
         with engine.begin() as conn:
+            present = set(inspect(conn).get_table_names())  # the first flush makes them: maybe never
             for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
+                if table.name in present:
+                    conn.execute(table.delete())
 
 
 @pytest.fixture

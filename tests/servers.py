@@ -92,8 +92,13 @@ class PostgresCluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _run(self, program: str, *args: str) -> None:
-        subprocess.run([*self.as_user, str(self.bin / program), *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        subprocess.run(
+            [*self.as_user, str(self.bin / program), *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
 
 
 class Gunicorn:
@@ -104,9 +109,20 @@ class Gunicorn:
         self.log = open(self.log_path, "w+")
         env = {**os.environ, **env, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--config", str(ROOT / "gunicorn.conf.py"), "--bind", "127.0.0.1:0",
-             "--workers", str(workers), "wsgi:app"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                str(GUNICORN),
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                str(workers),
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.base_url = f"http://127.0.0.1:{self._port()}"
         self._wait_for_workers(workers)

@@ -9,11 +9,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import TOKEN
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
-from conftest import TOKEN
-from service import create_app
 from service.core.replies import Sender, answer
 from service.settings import ROOT
 
@@ -21,31 +20,34 @@ CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI") == "true"
 PASSWORD = "staff-password-for-browser-tests"
 SHOTS = ROOT / "test-output" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 _sids = itertools.count(1)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists() and not IN_CI,
     reason=f"{CHROMIUM} is not installed (`make test` installs it; apt-get install chromium). "
-           "In CI (CI=true) these tests fail instead of skipping.",
+    "In CI (CI=true) these tests fail instead of skipping.",
 )
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real app on a free loopback port, with its own SQLite database."""
-    database = tmp_path_factory.mktemp("browser") / "textline.db"
-    app = create_app({"twilio_auth_token": TOKEN, "public_base_url": "", "admin_password": PASSWORD,
-                      "database_url": f"sqlite:///{database}"})
+def server(make_module_app):
+    """The real app on a free loopback port, with its own database."""
+    app = make_module_app(public_base_url="", admin_password=PASSWORD)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="browser-test-server", daemon=True)
     thread.start()
     yield Server(f"http://127.0.0.1:{httpd.server_port}", app)
     httpd.shutdown()
     thread.join(timeout=10)
-    app.extensions["textline"].counter.close()
-    app.extensions["textline"].engine.dispose()
 
 
 class Server:
@@ -57,11 +59,19 @@ class Server:
 
     def text(self, body, sender="+15551234567", sid=None, **extra) -> int:
         """POST one message to /sms, signed as Twilio signs it; return the status."""
-        form = {"MessageSid": sid or f"SM{next(_sids):032x}", "AccountSid": "AC" + "0" * 32,
-                "From": sender, "To": "+15550001111", "Body": body, "NumMedia": "0", **extra}
+        form = {
+            "MessageSid": sid or f"SM{next(_sids):032x}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": sender,
+            "To": "+15550001111",
+            "Body": body,
+            "NumMedia": "0",
+            **extra,
+        }
         signature = self.validator.compute_signature(f"{self.url}/sms", form)
-        request = urllib.request.Request(f"{self.url}/sms", data=urllib.parse.urlencode(form).encode(),
-                                         headers={"X-Twilio-Signature": signature})
+        request = urllib.request.Request(
+            f"{self.url}/sms", data=urllib.parse.urlencode(form).encode(), headers={"X-Twilio-Signature": signature}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
 
@@ -81,8 +91,9 @@ def browser():
 
 def context(browser, **options):
     options.setdefault("viewport", {"width": 1280, "height": 900})
-    return browser.new_context(http_credentials={"username": "staff", "password": PASSWORD},
-                               accept_downloads=True, **options)
+    return browser.new_context(
+        http_credentials={"username": "staff", "password": PASSWORD}, accept_downloads=True, **options
+    )
 
 
 @pytest.fixture
@@ -121,14 +132,20 @@ def test_the_chart_changes_after_messages_reach_the_webhook(page, server):
     before = chart_total(page)
     shot(page, "01-usage-before.png")
 
-    sent = [("MEDS", "+15551234567", {}), ("meds 2", "+15551234567", {}), ("THERAPY", "+15551234567", {}),
-            ("TERAPIA", "+5215512345678", {"FromCountry": "MX"}), ("MEDS", "whatsapp:+15551234567", {}),
-            (arabic_meds, "+201001234567", {"FromCountry": "EG"}), ("HELP", "+15551234567", {})]
+    sent = [
+        ("MEDS", "+15551234567", {}),
+        ("meds 2", "+15551234567", {}),
+        ("THERAPY", "+15551234567", {}),
+        ("TERAPIA", "+5215512345678", {"FromCountry": "MX"}),
+        ("MEDS", "whatsapp:+15551234567", {}),
+        (arabic_meds, "+201001234567", {"FromCountry": "EG"}),
+        ("HELP", "+15551234567", {}),
+    ]
     for body, sender, extra in sent:
         assert server.text(body, sender, **extra) == 200
     assert server.text("MEDS", sid="SM" + "d" * 32) == 200
     assert server.text("MEDS", sid="SM" + "d" * 32) == 200  # Twilio redelivers: counted once
-    server.textline.counter.flush()
+    server.textline.counts.flush()
 
     page.reload()
     assert chart_total(page) == before + len(sent) + 1
@@ -150,7 +167,7 @@ def test_the_chart_changes_after_messages_reach_the_webhook(page, server):
 
 def test_the_csv_downloads_with_the_filters(page, server):
     server.text("DOCTOR", "+15551234567", FromCountry="US")
-    server.textline.counter.flush()
+    server.textline.counts.flush()
     page.goto(f"{server.url}/admin?topic=DOCTOR")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
@@ -197,7 +214,7 @@ def test_the_pages_read_on_a_phone(browser, server):
 
 def test_the_simulator_answers_as_the_webhook_would_and_is_not_counted(page, server):
     library = server.textline.library.current()
-    server.textline.counter.flush()
+    server.textline.counts.flush()
     page.goto(f"{server.url}/admin")
     before = chart_total(page)
 
@@ -231,6 +248,6 @@ def test_the_simulator_answers_as_the_webhook_would_and_is_not_counted(page, ser
     assert "UCS-2" in page.locator("#reply-size").inner_text()
     shot(page, "10-try-arabic-sms.png")
 
-    server.textline.counter.flush()
+    server.textline.counts.flush()
     page.goto(f"{server.url}/admin")
     assert chart_total(page) == before

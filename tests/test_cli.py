@@ -1,7 +1,6 @@
 import json
 
 
-
 def test_text_prints_reply_with_encoding_and_segments(runner):
     result = runner.invoke(args=["text", "MEDS 2", "--from", "+15551234567"])
     assert result.exit_code == 0, result.output
@@ -17,10 +16,12 @@ def test_text_on_whatsapp(runner):
 def test_stats_formats(app, runner, twilio):
     twilio.post("MEDS")
     twilio.post("THERAPY")
-    app.extensions["textline"].counter.flush()
+    app.extensions["textline"].counts.flush()
     rows = json.loads(runner.invoke(args=["stats", "--format", "json"]).output)
     assert sorted((r["topic"], r["locale"], r["channel"], r["count"]) for r in rows) == [
-        ("MEDS", "en", "sms", 1), ("THERAPY", "en", "sms", 1)]
+        ("MEDS", "en", "sms", 1),
+        ("THERAPY", "en", "sms", 1),
+    ]
     assert set(rows[0]) == {"day", "topic", "locale", "channel", "count"}
     csv = runner.invoke(args=["stats", "--format", "csv", "--topic", "MEDS"]).output
     assert csv.splitlines()[0] == "day,topic,locale,channel,count" and len(csv.splitlines()) == 2

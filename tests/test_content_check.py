@@ -2,9 +2,8 @@ import re
 
 import pytest
 
-from service import create_app
 from service.checks import check
-from service.core.library import build_library
+from service.content import load_library
 from service.core.paging import SMS
 from service.core.replies import Sender, answer
 from service.settings import ROOT
@@ -18,28 +17,31 @@ def test_shipped_tree_passes(runner):
     assert "OK" in result.output
 
 
-def app_for(tree, database_url):
-    return create_app({"content_dir": tree / "content", "translations_dir": tree / "translations",
-                       "database_url": database_url, "reload_interval": 0.0})
+def app_for(tree, make_app):
+    return make_app(content_dir=tree / "content", translations_dir=tree / "translations", reload_interval=0.0)
 
 
-def test_changed_english_paragraph_is_answered_in_english_and_named(content_copy, database_url, monkeypatch):
+def test_changed_english_paragraph_is_answered_in_english_and_named(content_copy, make_app, monkeypatch):
     meds = content_copy / "content" / "meds.yaml"
     text = meds.read_text()
     changed = text.replace("Lithium is a mood-stabilizing medication", "Lithium is a mood-stabilising medicine")
     assert changed != text
     meds.write_text(changed)
-    line = next(n for n, l in enumerate(changed.splitlines(), 1) if "mood-stabilising" in l)
+    line = next(n for n, text in enumerate(changed.splitlines(), 1) if "mood-stabilising" in text)
 
-    app = app_for(content_copy, database_url)
+    app = app_for(content_copy, make_app)
     monkeypatch.chdir(content_copy)
     result = app.test_cli_runner().invoke(args=["translations", "update"])
     assert result.exit_code == 0, result.output
 
-    library = build_library(content_copy / "content", content_copy / "translations", "en")
+    library = load_library(content_copy / "content", content_copy / "translations", "en")
     for locale in library.locales[1:]:
         assert library.status("MEDS", locale) == "stale"
-        reply = answer(library, "MEDS", Sender(SMS, "US")) if locale == "en" else answer(library, f"MEDS {locale.upper()}", US)
+        reply = (
+            answer(library, "MEDS", Sender(SMS, "US"))
+            if locale == "en"
+            else answer(library, f"MEDS {locale.upper()}", US)
+        )
         assert reply.locale == "en", locale  # whole topic in English, not half-and-half
         assert library.status("THERAPY", locale) == "complete"
         assert answer(library, f"THERAPY {locale.upper()}", US).locale == locale
@@ -52,15 +54,23 @@ def test_changed_english_paragraph_is_answered_in_english_and_named(content_copy
         assert f"meds.yaml:{line}" in problem.text
     result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code != 0
-    app.extensions["textline"].counter.close()
 
 
-@pytest.mark.parametrize("edit, expected", [
-    (lambda t: t.replace("paragraphs:", "paragraphs"), r"meds\.yaml:\d+: "),
-    (lambda t: t.replace("keyword: MEDS", "keyword: MEDS\nkeyword: MEDS"), r"meds\.yaml:\d+: field 'keyword' appears twice"),
-    (lambda t: t.replace("title: medicines", "title: medicines\ncolour: blue"), r"meds\.yaml:\d+: unknown field 'colour'"),
-    (lambda t: t.replace("MEDICATION,", "THERAPY,"), r"keyword THERAPY is claimed by both"),
-])
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (lambda t: t.replace("paragraphs:", "paragraphs"), r"meds\.yaml:\d+: "),
+        (
+            lambda t: t.replace("keyword: MEDS", "keyword: MEDS\nkeyword: MEDS"),
+            r"meds\.yaml:\d+: field 'keyword' appears twice",
+        ),
+        (
+            lambda t: t.replace("title: medicines", "title: medicines\ncolour: blue"),
+            r"meds\.yaml:\d+: unknown field 'colour'",
+        ),
+        (lambda t: t.replace("MEDICATION,", "THERAPY,"), r"keyword THERAPY is claimed by both"),
+    ],
+)
 def test_malformed_content_is_named_with_file_and_line(content_copy, edit, expected):
     meds = content_copy / "content" / "meds.yaml"
     meds.write_text(edit(meds.read_text()))

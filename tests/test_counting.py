@@ -1,18 +1,17 @@
 import threading
 
+from service.counts import CountKey, CountStore
 
-from service.counts.store import Counter, usage_rows
-from service.counts.tables import create_tables, make_engine
+MEDS = CountKey("MEDS", "en", "sms", False)
 
 
 def test_concurrent_counters_lose_no_increment(database_url):
-    engine = make_engine(database_url)
-    create_tables(engine)
-    counters = [Counter(engine, b"key", interval=60) for _ in range(4)]
+    counters = [CountStore(database_url, b"key", interval=60) for _ in range(4)]
+    counters[0].upgrade()
 
     def send(counter, n):
         for i in range(250):
-            counter.record("MEDS", "en", "sms", 1, f"SM{n}-{i}")
+            counter.record(MEDS, f"SM{n}-{i}")
             if i % 50 == 0:
                 counter.flush()
         counter.flush()
@@ -22,36 +21,45 @@ def test_concurrent_counters_lose_no_increment(database_url):
         thread.start()
     for thread in threads:
         thread.join()
-    assert [r["count"] for r in usage_rows(engine)] == [1000]
+    assert [r["count"] for r in counters[0].rows()] == [1000]
+    for counter in counters:
+        counter.close()
+        counter.dispose()
 
 
 def test_redelivery_counted_once_across_counters(database_url):
-    engine = make_engine(database_url)
-    create_tables(engine)
-    one, two = Counter(engine, b"key"), Counter(engine, b"key")
-    one.record("MEDS", "en", "sms", 1, "SMsame")
-    one.record("MEDS", "en", "sms", 1, "SMsame")
+    one, two = CountStore(database_url, b"key"), CountStore(database_url, b"key")
+    one.upgrade()
+    one.record(MEDS, "SMsame")
+    one.record(MEDS, "SMsame")
     one.flush()
-    two.record("MEDS", "en", "sms", 1, "SMsame")
+    two.record(MEDS, "SMsame")
     two.flush()
-    assert [r["count"] for r in usage_rows(engine)] == [1]
+    assert [r["count"] for r in one.rows()] == [1]
+    for counter in (one, two):
+        counter.close()
+        counter.dispose()
 
 
 def test_failed_flush_keeps_its_counts(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'later.db'}")
-    counter = Counter(engine, b"key", interval=3600)
-    counter.record("MEDS", "en", "sms", 2, "SM1")
-    assert counter.flush() == 0  # no tables yet: the write fails
+    database = tmp_path / "later.db"
+    database.mkdir()  # a folder where the file should be: SQLite cannot open it, the write fails
+    counter = CountStore(f"sqlite:///{database}", b"key", interval=3600)
+    counter.record(CountKey("MEDS", "en", "sms", True), "SM1")
+    assert counter.flush() == 0
     assert counter.pending == 1 and counter.failures == 1
-    create_tables(engine)
-    assert counter.flush() == 1
-    assert usage_rows(engine)[0]["count"] == 1
+    database.rmdir()
+    assert counter.flush() == 1  # the first flush that can write migrates by itself
+    assert counter.rows()[0]["count"] == 1
+    counter.close()
+    counter.dispose()
 
 
 def test_bounded_buffer_counts_what_it_drops(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
-    create_tables(engine)
-    counter = Counter(engine, b"key", interval=3600, max_pending=3)
+    counter = CountStore(f"sqlite:///{tmp_path / 'x.db'}", b"key", interval=3600, max_pending=3)
+    counter.upgrade()
     for n in range(5):
-        counter.record("MEDS", "en", "sms", 1, f"SM{n}")
+        counter.record(MEDS, f"SM{n}")
     assert counter.pending == 3 and counter.dropped == 2
+    counter.close()
+    counter.dispose()

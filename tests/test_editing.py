@@ -32,6 +32,11 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+def line_of(path, start):
+    """The number of the first line of ``path`` that starts with ``start``."""
+    return next(n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if line.startswith(start))
+
+
 def menu_text(library, locale, country="MX"):
     return "\n".join(library.menu_pages(locale, SMS, country).pages)
 
@@ -145,7 +150,11 @@ def test_a_renamed_placeholder_is_named_and_everything_still_starts(content_copy
     )
     problems = check(content_copy / "content", content_copy / "translations")
     found = problems_about(problems, "placeholders ['page', 'palabra'] differ")
-    assert found and found[0].path.endswith("es/LC_MESSAGES/messages.po") and found[0].line == 528
+    assert (
+        found
+        and found[0].path.endswith("es/LC_MESSAGES/messages.po")
+        and found[0].line == line_of(po(content_copy, "es"), 'msgid "Reply {keyword} {page} for more"')
+    )
     library = load(content_copy)
     assert "{" not in answer(library, "MEDS ES", MX).text
     app = make_app(content_dir=content_copy / "content", translations_dir=content_copy / "translations")
@@ -188,7 +197,8 @@ def test_an_unclosed_quote_is_caught_like_msgfmt_does(content_copy):
         'msgstr "Responde {keyword} {page} para ver más',
     )
     problems = check(content_copy / "content", content_copy / "translations")
-    assert any(p.path.endswith("es/LC_MESSAGES/messages.po") and p.line == 529 for p in problems)
+    line = line_of(po(content_copy, "es"), 'msgstr "Responde {keyword} {page} para ver más')
+    assert any(p.path.endswith("es/LC_MESSAGES/messages.po") and p.line == line for p in problems)
     library = load(content_copy)
     assert "es" not in library.locales  # a catalog GNU gettext would not compile is not served
     assert answer(library, "TERAPIA", MX).locale in ("pt", "en")

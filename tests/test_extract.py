@@ -4,8 +4,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from service.content.reader import messages_in_file
 from service.content.extract import extract_content
+from service.content.reader import messages_in_file
 from service.settings import ROOT
 
 
@@ -27,8 +27,9 @@ def test_plain_pybabel_extract_reproduces_the_committed_template(tmp_path):
     out = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run([pybabel, "extract", "-o", str(out)], cwd=ROOT, check=True, capture_output=True)
-    fresh = {(m.context, m.id) for m in read_po(out.open("rb")) if m.id}
-    committed = {(m.context, m.id) for m in read_po((ROOT / "translations/messages.pot").open("rb")) if m.id}
+    with out.open("rb") as fresh_file, (ROOT / "translations/messages.pot").open("rb") as committed_file:
+        fresh = {(m.context, m.id) for m in read_po(fresh_file) if m.id}
+        committed = {(m.context, m.id) for m in read_po(committed_file) if m.id}
     assert fresh == committed, "run `make translations` after editing content/"
     assert len(fresh) == len(messages_in_all_content())
 

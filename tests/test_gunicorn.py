@@ -7,12 +7,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from twilio.request_validator import RequestValidator
-
 from conftest import BASE_URL, TOKEN
 from servers import Gunicorn
-from service.counts.store import usage_rows
-from service.counts.tables import make_engine
+from twilio.request_validator import RequestValidator
+
+from service.counts import CountStore
 
 BODIES = ["MEDS", "meds 2", "TERAPIA", "DOCTOR", "HELP", "hola", "SELFCARE FR", "MENU", "brain 3", "ＭＥＤＳ"]
 _sids = itertools.count(1)
@@ -34,28 +33,38 @@ def serve(database_url, tmp_path):
 
 
 def signed(n: int) -> tuple[bytes, str]:
-    form = {"MessageSid": f"SMg{next(_sids):031x}", "AccountSid": "AC" + "0" * 32, "From": f"+1555{n:07d}",
-            "To": "+15550001111", "Body": BODIES[n % len(BODIES)], "FromCountry": "US", "NumMedia": "0"}
+    form = {
+        "MessageSid": f"SMg{next(_sids):031x}",
+        "AccountSid": "AC" + "0" * 32,
+        "From": f"+1555{n:07d}",
+        "To": "+15550001111",
+        "Body": BODIES[n % len(BODIES)],
+        "FromCountry": "US",
+        "NumMedia": "0",
+    }
     signature = RequestValidator(TOKEN).compute_signature(f"{BASE_URL}/sms", form)
     return urllib.parse.urlencode(form).encode(), signature
 
 
 def post(server, request) -> bytes:
     body, signature = request
-    http = urllib.request.Request(server.base_url + "/sms", data=body, method="POST",
-                                  headers={"X-Twilio-Signature": signature,
-                                           "Content-Type": "application/x-www-form-urlencoded"})
+    http = urllib.request.Request(
+        server.base_url + "/sms",
+        data=body,
+        method="POST",
+        headers={"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     with urllib.request.urlopen(http, timeout=30) as response:
         assert response.status == 200
         return response.read()
 
 
 def total(database_url) -> int:
-    engine = make_engine(database_url)
+    store = CountStore(database_url, b"key")
     try:
-        return sum(row["count"] for row in usage_rows(engine))
+        return sum(row["count"] for row in store.rows())
     finally:
-        engine.dispose()
+        store.dispose()
 
 
 def test_graceful_stop_writes_every_buffered_count(serve, database_url):

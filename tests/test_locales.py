@@ -17,6 +17,7 @@ def test_ten_locales_answer_meds_and_menu_in_their_language(library, locale):
         assert segment(reply.text).segments <= 3
         if locale in SCRIPTS:
             import re
+
             assert re.search(f"[{SCRIPTS[locale]}]", reply.text)
 
 
@@ -40,12 +41,28 @@ def test_localized_keywords_and_language_words_decide(library, locale):
     assert answer(library, name, US).locale == locale
 
 
-@pytest.mark.parametrize("body, locale", [
-    ("MEDS ES", "es"), ("TERAPIA", "es"), ("MENU ES", "es"), ("ESPAÑOL", "es"), ("espanol", "es"),
-    ("药物", "zh"), ("药物2", "zh"), ("中文", "zh"), ("TIẾNG VIỆT", "vi"), ("tieng viet", "vi"),
-    ("العربية", "ar"), ("한국어", "ko"), ("РУССКИЙ", "ru"), ("FRANÇAIS", "fr"), ("MEDS PT", "pt"),
-    ("你好", "zh"), ("안녕하세요", "ko"),  # not understood: menu in the script's language
-])
+@pytest.mark.parametrize(
+    "body, locale",
+    [
+        ("MEDS ES", "es"),
+        ("TERAPIA", "es"),
+        ("MENU ES", "es"),
+        ("ESPAÑOL", "es"),
+        ("espanol", "es"),
+        ("药物", "zh"),
+        ("药物2", "zh"),
+        ("中文", "zh"),
+        ("TIẾNG VIỆT", "vi"),
+        ("tieng viet", "vi"),
+        ("العربية", "ar"),
+        ("한국어", "ko"),
+        ("РУССКИЙ", "ru"),
+        ("FRANÇAIS", "fr"),
+        ("MEDS PT", "pt"),
+        ("你好", "zh"),
+        ("안녕하세요", "ko"),  # not understood: menu in the script's language
+    ],
+)
 def test_language_choice(library, body, locale):
     assert answer(library, body, US).locale == locale
 

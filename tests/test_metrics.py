@@ -3,18 +3,19 @@
 import urllib.request
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
-
 from conftest import BASE_URL, TOKEN, Twilio
+from prometheus_client.parser import text_string_to_metric_families
 from servers import Gunicorn
-from service import create_app
 from test_gunicorn import post, signed
 
 
 def samples(text: str) -> dict:
     """{(sample name, sorted labels): value} from Prometheus text."""
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def scrape(client) -> dict:
@@ -25,8 +26,10 @@ def scrape(client) -> dict:
 
 
 def messages(topic, locale, channel, outcome):
-    return ("textline_messages_total",
-            tuple(sorted({"topic": topic, "locale": locale, "channel": channel, "outcome": outcome}.items())))
+    return (
+        "textline_messages_total",
+        tuple(sorted({"topic": topic, "locale": locale, "channel": channel, "outcome": outcome}.items())),
+    )
 
 
 def test_messages_latency_and_rejections_are_counted(client, twilio):
@@ -51,7 +54,7 @@ def test_messages_latency_and_rejections_are_counted(client, twilio):
 
 
 def test_pending_and_dropped_counts_are_exposed(app, client, twilio):
-    counter = app.extensions["textline"].counter
+    counter = app.extensions["textline"].counts
     counter.interval = 3600  # keep everything buffered for this test
     counter.max_pending = 2
     before = scrape(client)
@@ -62,20 +65,16 @@ def test_pending_and_dropped_counts_are_exposed(app, client, twilio):
     assert after[("textline_counts_dropped_total", ())] - before[("textline_counts_dropped_total", ())] == 3
 
 
-def test_catalog_reload_errors_are_counted(content_copy, database_url):
-    app = create_app({"twilio_auth_token": TOKEN, "public_base_url": BASE_URL, "database_url": database_url,
-                      "content_dir": content_copy / "content", "translations_dir": content_copy / "translations",
-                      "reload_interval": 0.0})
+def test_catalog_reload_errors_are_counted(content_copy, make_app):
+    app = make_app(
+        content_dir=content_copy / "content", translations_dir=content_copy / "translations", reload_interval=0.0
+    )
     client = app.test_client()
-    try:
-        before = scrape(client)[("textline_catalog_reload_errors_total", ())]
-        (content_copy / "content" / "meds.yaml").write_text("keyword: [unclosed\n")
-        Twilio(client).post("MEDS")  # still answered, from the last good version
-        after = scrape(client)[("textline_catalog_reload_errors_total", ())]
-        assert after - before == 1
-    finally:
-        app.extensions["textline"].counter.close()
-        app.extensions["textline"].engine.dispose()
+    before = scrape(client)[("textline_catalog_reload_errors_total", ())]
+    (content_copy / "content" / "meds.yaml").write_text("keyword: [unclosed\n")
+    Twilio(client).post("MEDS")  # still answered, from the last good version
+    after = scrape(client)[("textline_catalog_reload_errors_total", ())]
+    assert after - before == 1
 
 
 @pytest.mark.parametrize("workers", [3])

@@ -52,7 +52,7 @@ def test_every_english_page_is_gsm7_within_three_segments(library):
             assert pages.locale == "en"
             for page in pages.pages:
                 if channel == SMS:
-                    assert segment(page) .encoding == GSM7, (topic, page)
+                    assert segment(page).encoding == GSM7, (topic, page)
                     assert segment(page).segments <= 3, (topic, page)
                 else:
                     assert len(page) <= WHATSAPP_CHARACTERS

@@ -4,11 +4,8 @@ import itertools
 import time
 
 import pytest
-
-from conftest import BASE_URL, TOKEN, Twilio, message_text
+from conftest import Twilio, message_text
 from servers import PostgresCluster, require_pg_bin
-from service import create_app
-from service.counts.store import usage_rows
 
 OUTAGE_SECONDS = 30  # what the issue asks for
 BODIES = itertools.cycle(["MEDS", "TERAPIA", "meds 2", "HELP", "hola", "DOCTOR", "ABOUT ES", "brain"])
@@ -22,8 +19,8 @@ def cluster():
     cluster.destroy()
 
 
-def test_counts_survive_a_postgresql_outage(cluster):
-    app = create_app({"twilio_auth_token": TOKEN, "public_base_url": BASE_URL, "database_url": cluster.url})
+def test_counts_survive_a_postgresql_outage(cluster, make_app):
+    app = make_app(database_url=cluster.url)
     state = app.extensions["textline"]
     twilio = Twilio(app.test_client())
     answered = 0
@@ -37,19 +34,18 @@ def test_counts_survive_a_postgresql_outage(cluster):
         for _ in range(100):
             send()
         cluster.stop()
-        failures_before = state.counter.failures
+        failures_before = state.counts.failures
         down_until = time.monotonic() + OUTAGE_SECONDS
         while time.monotonic() < down_until:  # replies keep going out while counts wait
             send()
             time.sleep(0.02)
-        assert state.counter.failures > failures_before, "the flusher should have tried and failed meanwhile"
-        assert state.counter.pending > 0 and state.counter.dropped == 0
+        assert state.counts.failures > failures_before, "the flusher should have tried and failed meanwhile"
+        assert state.counts.pending > 0 and state.counts.dropped == 0
         cluster.start()
         for _ in range(100):
             send()
-        state.counter.close()
-        assert state.counter.pending == 0
-        assert sum(row["count"] for row in usage_rows(state.engine)) == answered
+        state.close()
+        assert state.counts.pending == 0
+        assert sum(row["count"] for row in state.counts.rows()) == answered
     finally:
-        state.counter.close()
-        state.engine.dispose()
+        state.close()

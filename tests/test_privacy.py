@@ -4,9 +4,8 @@ import logging
 
 import phonenumbers
 import pytest
+from conftest import Twilio, message_text
 
-from conftest import TOKEN, BASE_URL, Twilio, message_text
-from service import create_app
 from service.logs import redact, safe_traceback
 
 SMS_NUMBER = "+15557654321"
@@ -21,13 +20,8 @@ def _leaks(text: str) -> list[str]:
 
 
 @pytest.fixture
-def private_app(tmp_path):
-    app = create_app({"twilio_auth_token": TOKEN, "public_base_url": BASE_URL,
-                      "database_url": f"sqlite:///{tmp_path / 'private.db'}"})
-    app.config["TESTING"] = True
-    yield app
-    app.extensions["textline"].counter.close()
-    app.extensions["textline"].engine.dispose()
+def private_app(make_app, tmp_path):
+    return make_app(database_url=f"sqlite:///{tmp_path / 'private.db'}")
 
 
 def test_nothing_personal_reaches_the_database_or_the_logs(private_app, tmp_path, caplog, monkeypatch):
@@ -43,7 +37,10 @@ def test_nothing_personal_reaches_the_database_or_the_logs(private_app, tmp_path
     assert message_text(twilio.post(f"MEDS 2 {SECRETS[2]}", sender=SMS_NUMBER, FromCountry="US"))
     # Forged, wrongly signed and malformed requests.
     assert twilio.post(f"MEDS {SECRETS[3]}", sender=SMS_NUMBER, signature="forged").status_code == 403
-    assert twilio.post(f"x {SECRETS[3]}", sender=whatsapp, ProfileName=NAME, url="https://evil.example/sms").status_code == 403
+    assert (
+        twilio.post(f"x {SECRETS[3]}", sender=whatsapp, ProfileName=NAME, url="https://evil.example/sms").status_code
+        == 403
+    )
     malformed = f"From=%2B{SMS_NUMBER[1:]}&ProfileName=Zebediah&Body={SECRETS[4]}%E4%B8".encode()
     assert client.post("/sms", data=malformed, content_type="application/x-www-form-urlencoded").status_code == 400
     assert client.post(f"/sms?From={SMS_NUMBER}&Body={SECRETS[4]}", data={"Body": SECRETS[4]}).status_code == 403
@@ -61,7 +58,7 @@ def test_nothing_personal_reaches_the_database_or_the_logs(private_app, tmp_path
     for _ in range(22):
         twilio.post(f"THERAPY {SECRETS[6]}", sender=SMS_NUMBER)
 
-    private_app.extensions["textline"].counter.flush()
+    private_app.extensions["textline"].counts.flush()
     assert any(r.levelno >= logging.ERROR for r in caplog.records), "the error above was logged"
     assert any("slowed down" in r.getMessage() for r in caplog.records)
 
@@ -75,9 +72,9 @@ def test_nothing_personal_reaches_the_database_or_the_logs(private_app, tmp_path
     assert _leaks(database.decode("latin-1")) == []  # ...and nothing else
 
 
-def test_werkzeug_and_gunicorn_request_lines_lose_their_query_strings(caplog):
+def test_werkzeug_and_gunicorn_request_lines_lose_their_query_strings(make_app, caplog):
     caplog.set_level(logging.INFO)
-    create_app({"twilio_auth_token": TOKEN, "database_url": "sqlite://"})  # installs the redaction
+    make_app(database_url="sqlite://")  # installs the redaction
     line = f"POST /sms?From=%2B{SMS_NUMBER[1:]}&Body={SECRETS[0]} HTTP/1.1"
     logging.getLogger("werkzeug").info('"%s" %s %s', line, 200, 123)
     logging.getLogger("gunicorn.access").info("%(r)s %(q)s %(s)s", {"r": line, "q": f"Body={SECRETS[0]}", "s": "200"})
@@ -117,7 +114,14 @@ def test_dev_server_access_lines_carry_no_client_address():
 
     from service.logs import redact
 
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
-                               '203.0.113.7 - - [27/Nov/2026 06:33:30] "%s" %s -\n', ("POST /sms?x=1 HTTP/1.1", "200"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '203.0.113.7 - - [27/Nov/2026 06:33:30] "%s" %s -\n',
+        ("POST /sms?x=1 HTTP/1.1", "200"),
+        None,
+    )
     line = redact(record).getMessage()
     assert "203.0.113.7" not in line and "x=1" not in line and line.startswith("- - - [")

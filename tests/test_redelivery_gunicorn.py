@@ -18,9 +18,9 @@ import urllib.request
 from pathlib import Path
 from xml.etree import ElementTree
 
+from servers import free_port, wait_healthy
 from twilio.request_validator import RequestValidator
 
-from servers import free_port, wait_healthy
 from service.settings import ROOT
 
 TOKEN = "gunicorn-test-token-0123456789"
@@ -32,8 +32,11 @@ SECRET_WORDS = ["clementine", "elderflower"]
 def _post(port: int, form: dict, path: str = "/sms", signature: str | None = None) -> tuple[int, bytes]:
     if signature is None:
         signature = RequestValidator(TOKEN).compute_signature(BASE_URL + path, form)
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=urllib.parse.urlencode(form).encode(),
-                                     headers={"X-Twilio-Signature": signature, "Connection": "close"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"X-Twilio-Signature": signature, "Connection": "close"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read()
@@ -69,14 +72,35 @@ def test_same_message_sid_four_times_under_three_workers_is_counted_once(tmp_pat
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "-", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "3",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert wait_healthy(port, server), "gunicorn did not start"
-        form = {"MessageSid": "SM" + "7" * 32, "AccountSid": "AC" + "0" * 32, "From": NUMBER, "FromCountry": "US",
-                "To": "+15550001111", "Body": "THERAPY", "NumMedia": "0"}
+        form = {
+            "MessageSid": "SM" + "7" * 32,
+            "AccountSid": "AC" + "0" * 32,
+            "From": NUMBER,
+            "FromCountry": "US",
+            "To": "+15550001111",
+            "Body": "THERAPY",
+            "NumMedia": "0",
+        }
         answers = []
         for stalls in (0, 2, 2, 1):  # keep some workers busy so the copies reach different ones
             with _stalled(port, stalls):
@@ -87,8 +111,12 @@ def test_same_message_sid_four_times_under_three_workers_is_counted_once(tmp_pat
 
         # Other traffic in the same run, for the log scan: WhatsApp with a name, a forgery,
         # a query string, a malformed body.
-        whatsapp = {"MessageSid": "SM" + "8" * 32, "From": WHATSAPP, "ProfileName": NAME,
-                    "Body": f"MEDS {SECRET_WORDS[1]}"}
+        whatsapp = {
+            "MessageSid": "SM" + "8" * 32,
+            "From": WHATSAPP,
+            "ProfileName": NAME,
+            "Body": f"MEDS {SECRET_WORDS[1]}",
+        }
         assert _post(port, whatsapp)[0] == 200
         assert _post(port, form | {"MessageSid": "SM" + "9" * 32}, signature="forged")[0] == 403
         unknown = form | {"MessageSid": "SM" + "6" * 32, "Body": f"hello {SECRET_WORDS[0]}"}
@@ -103,8 +131,15 @@ def test_same_message_sid_four_times_under_three_workers_is_counted_once(tmp_pat
         stdout, stderr = server.communicate(timeout=60)
     assert server.returncode == 0, stderr[-2000:]
 
-    stats = subprocess.run([*textline, "stats", "--format", "json"], cwd=ROOT, env=env, check=True,
-                           capture_output=True, text=True, timeout=120)
+    stats = subprocess.run(
+        [*textline, "stats", "--format", "json"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     rows = json.loads(stats.stdout)
     by_topic = {}
     for row in rows:

@@ -4,23 +4,24 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
-
 from conftest import message_text
-from service import create_app
+from werkzeug.serving import make_server
 
 
 @pytest.fixture
-def served(content_copy, database_url):
+def served(content_copy, make_app):
     """The real app, unsigned, served over HTTP from an editable copy of the content."""
-    app = create_app({"content_dir": content_copy / "content", "translations_dir": content_copy / "translations",
-                      "database_url": database_url, "twilio_auth_token": "", "reload_interval": 0.2})
+    app = make_app(
+        content_dir=content_copy / "content",
+        translations_dir=content_copy / "translations",
+        twilio_auth_token="",
+        reload_interval=0.2,
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", content_copy
     server.shutdown()
-    app.extensions["textline"].counter.close()
 
 
 class Reply:

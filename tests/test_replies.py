@@ -8,29 +8,32 @@ US = Sender(SMS, "US")
 MX = Sender(SMS, "MX")
 
 
-@pytest.mark.parametrize("body, topic, page", [
-    ("MEDS", "MEDS", 1),
-    ("meds", "MEDS", 1),
-    (" Meds! ", "MEDS", 1),
-    ("ＭＥＤＳ", "MEDS", 1),
-    ("MEDICATION", "MEDS", 1),
-    ("medicine", "MEDS", 1),
-    ("MEDS 2", "MEDS", 2),
-    ("meds2", "MEDS", 2),
-    ("MEDS #2", "MEDS", 2),
-    ("THERAPY", "THERAPY", 1),
-    ("SELFCARE", "SELFCARE", 1),
-    ("SELF CARE", "SELFCARE", 1),
-    ("self-care 2", "SELFCARE", 2),
-    ("DOCTOR", "DOCTOR", 1),
-    ("BRAIN", "BRAIN", 1),
-    ("ABOUT", "ABOUT", 1),
-    ("MENU", "menu", 1),
-    ("HELP", "help", 1),
-    ("info", "help", 1),
-    ("hello there", "unknown", 1),
-    ("", "unknown", 1),
-])
+@pytest.mark.parametrize(
+    "body, topic, page",
+    [
+        ("MEDS", "MEDS", 1),
+        ("meds", "MEDS", 1),
+        (" Meds! ", "MEDS", 1),
+        ("ＭＥＤＳ", "MEDS", 1),
+        ("MEDICATION", "MEDS", 1),
+        ("medicine", "MEDS", 1),
+        ("MEDS 2", "MEDS", 2),
+        ("meds2", "MEDS", 2),
+        ("MEDS #2", "MEDS", 2),
+        ("THERAPY", "THERAPY", 1),
+        ("SELFCARE", "SELFCARE", 1),
+        ("SELF CARE", "SELFCARE", 1),
+        ("self-care 2", "SELFCARE", 2),
+        ("DOCTOR", "DOCTOR", 1),
+        ("BRAIN", "BRAIN", 1),
+        ("ABOUT", "ABOUT", 1),
+        ("MENU", "menu", 1),
+        ("HELP", "help", 1),
+        ("info", "help", 1),
+        ("hello there", "unknown", 1),
+        ("", "unknown", 1),
+    ],
+)
 def test_matching(library, body, topic, page):
     reply = answer(library, body, US)
     assert (reply.topic, reply.page) == (topic, page)
@@ -60,8 +63,19 @@ def test_following_the_hints_walks_the_whole_topic(library):
         body = reply.text.rsplit("\n", 1)[1].removeprefix("Reply ").removesuffix(" for more")
     assert seen == list(library.topic_pages("MEDS", "en", SMS).pages)
     text = " ".join(seen)
-    for medicine in ("amitriptyline", "nortriptyline", "fluoxetine", "sertraline", "duloxetine",
-                     "venlafaxine", "bupropion", "mirtazapine", "antipsychotics", "T3", "Lithium"):
+    for medicine in (
+        "amitriptyline",
+        "nortriptyline",
+        "fluoxetine",
+        "sertraline",
+        "duloxetine",
+        "venlafaxine",
+        "bupropion",
+        "mirtazapine",
+        "antipsychotics",
+        "T3",
+        "Lithium",
+    ):
         assert medicine in text
 
 
@@ -74,7 +88,9 @@ def test_help_names_the_program_stop_and_rates(library):
     assert "textline" in text and "STOP" in text and "Msg&data rates may apply" in text
 
 
-@pytest.mark.parametrize("body, topic", [("STOP", "stop"), ("unsubscribe", "stop"), ("Start", "start"), ("UNSTOP", "start")])
+@pytest.mark.parametrize(
+    "body, topic", [("STOP", "stop"), ("unsubscribe", "stop"), ("Start", "start"), ("UNSTOP", "start")]
+)
 def test_opt_out_words_are_acknowledged_once(library, body, topic):
     reply = answer(library, body, US)
     assert reply.topic == topic and reply.text

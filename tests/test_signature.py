@@ -7,19 +7,29 @@ from werkzeug.datastructures import MultiDict
 from service.web.signature import valid
 
 TOKEN = "test-auth-token-0123456789abcdef"
-FORM = MultiDict([("MessageSid", "SM" + "1" * 32), ("Body", "Médicaments ＭＥＤＳ 2 & <b>"), ("From", "+15551234567"),
-                  ("ProfileName", "名前"), ("MediaUrl0", "https://x/y?a=1&b=2")])
+FORM = MultiDict(
+    [
+        ("MessageSid", "SM" + "1" * 32),
+        ("Body", "Médicaments ＭＥＤＳ 2 & <b>"),
+        ("From", "+15551234567"),
+        ("ProfileName", "名前"),
+        ("MediaUrl0", "https://x/y?a=1&b=2"),
+    ]
+)
 REPEATED = MultiDict([("Body", "b"), ("Body", "a"), ("Body", "a"), ("To", "+1")])
 
 
-@pytest.mark.parametrize("signed_url, called_url", [
-    ("https://sms.example.org/sms", "https://sms.example.org/sms"),
-    ("https://sms.example.org:443/sms", "https://sms.example.org/sms"),
-    ("https://sms.example.org/sms", "https://sms.example.org:443/sms"),
-    ("http://127.0.0.1:8000/sms?x=1", "http://127.0.0.1:8000/sms?x=1"),
-    ("https://sms.example.org/sms?a=b", "https://sms.example.org/sms"),
-    ("https://other.example.org/sms", "https://sms.example.org/sms"),
-])
+@pytest.mark.parametrize(
+    "signed_url, called_url",
+    [
+        ("https://sms.example.org/sms", "https://sms.example.org/sms"),
+        ("https://sms.example.org:443/sms", "https://sms.example.org/sms"),
+        ("https://sms.example.org/sms", "https://sms.example.org:443/sms"),
+        ("http://127.0.0.1:8000/sms?x=1", "http://127.0.0.1:8000/sms?x=1"),
+        ("https://sms.example.org/sms?a=b", "https://sms.example.org/sms"),
+        ("https://other.example.org/sms", "https://sms.example.org/sms"),
+    ],
+)
 @pytest.mark.parametrize("form", [FORM, REPEATED, MultiDict()])
 @pytest.mark.parametrize("algorithm", [None, HMAC_SHA256])
 def test_agrees_with_twilio(signed_url, called_url, form, algorithm):

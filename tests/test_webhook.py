@@ -1,15 +1,15 @@
+from pathlib import Path
 
 import pytest
+from conftest import Twilio, message_text
 
-from conftest import TOKEN, Twilio, message_text
 from service.core.segments import segment
 
 
 def counts(app):
-    app.extensions["textline"].counter.flush()
-    from service.counts.store import usage_rows
-
-    return usage_rows(app.extensions["textline"].engine)
+    counts = app.extensions["textline"].counts
+    counts.flush()
+    return counts.rows()
 
 
 def test_signed_meds_gets_the_medication_excerpt(twilio):
@@ -34,13 +34,10 @@ def test_signature_by_another_token_is_refused(client):
     assert Twilio(client, token="wrong-token").post("MEDS").status_code == 403
 
 
-def test_without_public_base_url_the_request_url_is_signed(database_url):
-    from service import create_app
-
-    app = create_app({"twilio_auth_token": TOKEN, "public_base_url": "", "database_url": database_url})
+def test_without_public_base_url_the_request_url_is_signed(make_app):
+    app = make_app(public_base_url="")
     twilio = Twilio(app.test_client(), base_url="http://localhost")
     assert "antidepressant" in message_text(twilio.post("MEDS"))
-    app.extensions["textline"].counter.close()
 
 
 def test_wrong_method_gets_405(client):
@@ -53,9 +50,25 @@ def test_healthz(client):
 
 
 HOSTILE = [
-    None, "", " ", "\x00\x01\x02", "<Response><Message>hi</Message></Response>", "]]><x>",
-    "\U0001F600" * 1600, "a" * 5000, "MEDS 0", "MEDS -1", "MEDS 99999999999", "MEDS 1e9",
-    "\u202e\u202dMEDS", "%00", "' OR 1=1 --", "{keyword}", "{0}", "MEDS\nES\n3", "\ufeffMEDS",
+    None,
+    "",
+    " ",
+    "\x00\x01\x02",
+    "<Response><Message>hi</Message></Response>",
+    "]]><x>",
+    "\U0001f600" * 1600,
+    "a" * 5000,
+    "MEDS 0",
+    "MEDS -1",
+    "MEDS 99999999999",
+    "MEDS 1e9",
+    "\u202e\u202dMEDS",
+    "%00",
+    "' OR 1=1 --",
+    "{keyword}",
+    "{0}",
+    "MEDS\nES\n3",
+    "\ufeffMEDS",
     "ｍｅｄｓ　２",
 ]
 
@@ -91,7 +104,7 @@ def test_no_phone_number_or_body_reaches_the_database(app, twilio, database_url)
     twilio.post("MEDS my secret words", sender="+15557654321")
     counts(app)
     if database_url.startswith("sqlite"):
-        data = open(database_url.removeprefix("sqlite:///"), "rb").read()
+        data = Path(database_url.removeprefix("sqlite:///")).read_bytes()
         assert b"5557654321" not in data and b"secret" not in data
 
 

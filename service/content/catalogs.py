@@ -64,12 +64,14 @@ def load_catalog(locale: str, po_path: Path) -> Catalog:
                 )
             ]
         )
-    entries, lines = {}, {}
+    entries: dict[tuple[str, str], str] = {}
+    lines: dict[tuple[str, str], int] = {}
+    fuzzy: dict[tuple[str, str], str] = {}
     for message in catalog:
         if not message.id or not isinstance(message.id, str):
             continue
         key = (message.context or "", message.id)
         lines[key] = message.lineno
-        if message.string and not message.fuzzy and isinstance(message.string, str):
-            entries[key] = message.string
-    return Catalog(locale, display_path(po_path), entries, lines)
+        if message.string and isinstance(message.string, str):
+            (fuzzy if message.fuzzy else entries)[key] = message.string
+    return Catalog(locale, display_path(po_path), entries, lines, fuzzy)

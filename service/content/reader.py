@@ -20,6 +20,7 @@ from ..core import (
     Topic,
     compact,
     needs,
+    split_words,
 )
 
 MESSAGES_FILE = "messages.yaml"
@@ -81,7 +82,7 @@ def read_content(
         )
 
     order, messages, words = parsed.pop(MESSAGES_FILE)
-    phrases, crisis_messages, crisis_lines = parsed.pop(CRISIS_FILE)
+    crisis_lists, crisis_messages, crisis_lines, more_crisis_lists = parsed.pop(CRISIS_FILE)
     countries = parsed.pop(COUNTRIES_FILE, {})
     languages = parsed.pop(LANGUAGES_FILE, Languages())
     found = {topic.name: topic for topic in parsed.values() if isinstance(topic, Topic)}
@@ -112,7 +113,9 @@ def read_content(
         )
     topics, clashes = _keyword_clashes(topics)
     problems += clashes
-    content = Content(topics, messages, words, phrases, crisis_messages, crisis_lines, countries, languages)
+    content = Content(
+        topics, messages, words, crisis_lists, crisis_messages, crisis_lines, countries, languages, more_crisis_lists
+    )
     return content, problems
 
 
@@ -149,7 +152,12 @@ def _last_good(folder: Path | None, name: str, previous: Content | None):
         return None
     return {
         MESSAGES_FILE: (list(previous.topics), previous.messages, previous.words),
-        CRISIS_FILE: (previous.crisis_phrases, previous.crisis_messages, previous.crisis_lines),
+        CRISIS_FILE: (
+            previous.crisis_lists,
+            previous.crisis_messages,
+            previous.crisis_lines,
+            previous.more_crisis_lists,
+        ),
         COUNTRIES_FILE: previous.countries,
         LANGUAGES_FILE: previous.languages,
     }[name]
@@ -180,8 +188,8 @@ def messages_in_file(path: str, text: str) -> list[Message]:
     if Path(path).name == MESSAGES_FILE:
         _, messages, words = parsed
         return [*messages.values(), *words.values()]
-    phrases, crisis_messages, _ = parsed
-    return [phrases, *crisis_messages.values()]
+    lists, crisis_messages, _, _ = parsed
+    return [*lists.values(), *crisis_messages.values()]
 
 
 def page_budget_note() -> str:
@@ -250,16 +258,31 @@ def _parse_messages(path, root):
 
 
 def _parse_crisis(path, root):
-    fields = _mapping(path, root, required=("phrases", "messages", "resources"))
-    phrases = _note(path, fields["phrases"], "crisis phrases")
+    fields = _mapping(path, root, required=("phrases", "rules", "messages", "resources"), optional=("more_languages",))
+    lists = {"phrases": _note(path, fields["phrases"], "crisis phrases")}
+    lists |= _notes(path, fields["rules"], context="crisis {}")
     messages = _notes(path, fields["messages"], context="crisis {}")
     missing = [
         Problem(path, _line(fields["messages"]), f"crisis message {name!r} is missing: {use} needs it")
         for name, use in needs.CRISIS_MESSAGES.items()
         if name not in messages
     ]
+    missing += [
+        Problem(path, _line(fields["rules"]), f"crisis list {name!r} is missing: {use}")
+        for name, use in needs.CRISIS_LISTS.items()
+        if name not in lists
+    ]
+    missing += [
+        Problem(path, lists[name].line, f"unknown crisis list {name!r} (expected {', '.join(needs.CRISIS_LISTS)})")
+        for name in lists
+        if name not in needs.CRISIS_LISTS
+    ]
     if missing:
         raise ContentError(missing)
+    more = {}
+    for code, node in _pairs(path, fields.get("more_languages")) if "more_languages" in fields else ():
+        entry = _mapping(path, node, optional=tuple(needs.CRISIS_LISTS))
+        more[code] = {name: split_words(_scalar(path, value)) for name, value in entry.items()}
     lines = {}
     for key, node in _pairs(path, fields["resources"]):
         entry = _mapping(path, node, required=("number", "how", "emergency", "source"), optional=("extra",))
@@ -278,7 +301,7 @@ def _parse_crisis(path, root):
         lines[key.upper()] = CrisisLine(
             key.upper(), values["number"], values["how"], values["emergency"], values.get("extra"), values["source"]
         )
-    return phrases, messages, lines
+    return lists, messages, lines, more
 
 
 def _parse_countries(path, root):
@@ -291,7 +314,7 @@ def _parse_countries(path, root):
 
 
 def _parse_languages(path, root) -> Languages:
-    fields = _mapping(path, root, optional=("shared_keywords", "cldr_aliases"))
+    fields = _mapping(path, root, optional=("shared_keywords", "cldr_aliases", "marks_matter"))
     pairs = set()
     for node in _sequence(path, fields.get("shared_keywords")):
         pair = [_scalar(path, item) for item in _sequence(path, node)]
@@ -299,7 +322,8 @@ def _parse_languages(path, root) -> Languages:
             raise ContentError([Problem(path, _line(node), "each shared_keywords entry is a pair: [es, pt]")])
         pairs.add(frozenset(pair))
     aliases = dict(_pairs(path, fields["cldr_aliases"])) if "cldr_aliases" in fields else {}
-    return Languages(frozenset(pairs), {key: _scalar(path, value) for key, value in aliases.items()})
+    marks = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("marks_matter")))
+    return Languages(frozenset(pairs), {key: _scalar(path, value) for key, value in aliases.items()}, marks)
 
 
 def _notes(path, node, context):

@@ -8,13 +8,14 @@ from .model import Catalog, Content, ContentError, CrisisLine, Languages, Messag
 from .normalize import compact, normalize
 from .pages import TopicPages
 from .paging import CHANNELS, SMS, SMS_SEGMENTS, WHATSAPP, WHATSAPP_CHARACTERS, Budget, paginate
-from .replies import CRISIS, HELP, MENU, START, STOP, UNKNOWN, Reply, Sender, answer, pick_locale
+from .replies import CRISIS, CRISIS_SOFT, HELP, MENU, START, STOP, UNKNOWN, Reply, Sender, answer, pick_locale
 from .segments import GSM7, PART, UCS2, capacity, gsm_friendly, segment
 from .validate import placeholders, validate
 
 __all__ = [
     "CHANNELS",
     "CRISIS",
+    "CRISIS_SOFT",
     "GSM7",
     "HELP",
     "MENU",

@@ -1,152 +1,537 @@
-"""Finding crisis language in a normalized message: exact phrases first, then near misses.
+"""Finding a person in danger in their own words, in every language we know the words of.
 
-A false alarm costs one extra crisis line; a miss can cost a life. So besides
-the exact phrases (whole words, or anywhere in scripts written without
-spaces), a message also matches when, after squeezing repeated letters
-("diiie" -> "die", "kill" -> "kil"), each long word is at most one edit
-(insertion, deletion, substitution or swap of neighbours) from a phrase word
-of six letters or more ("suicde", "kil myself", "killmyself"). Words that
-belong to a phrase are never "corrected" into another one. Everything is
-indexed when the Library is built: a message costs a dictionary read per
-word, and about one per letter for a longer word that might be a typo.
+Each language has lists of words and phrases by concept (see content/crisis.yaml,
+``rules``): alone-enough phrases, passive wishes, slang, and the parts rules put
+together within a few words: a first person, an intent, a harm, a means, a
+taking, a quantity. Texting habits are undone before matching: repeated letters,
+spaced-out letters, digits and symbols for letters, texting spellings, one typo
+in a long word. A match is either confident (the crisis reply alone) or soft
+(the crisis reply, then the ordinary answer); exceptions only ever move a
+confident match to soft. Every match names the rule that fired.
+
+Where tone marks carry meaning (Vietnamese: "tự tử" is suicide, "từ từ" is
+slowly), a phrase matches at full strength only with its marks; the same
+letters without marks match softly.
 """
 
+import functools
 import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
 
-FUZZY_MIN_LETTERS = 6  # phrase words at least this long tolerate one edit
-_REPEATS = re.compile(r"(.)\1+")
+CONFIDENT, SOFT = "crisis", "soft"
+# Lists that fire alone, and their tier.
+ALONE = {"phrases": CONFIDENT, "passive": CONFIDENT, "slang": CONFIDENT, "soft": SOFT}
+PARTS = ("self", "intent", "harm", "means", "prepared", "took", "quantity", "exceptions")
+LISTS = (*ALONE, *PARTS)
+SPELLINGS = "spellings"
+TYPO_LISTS = ("phrases", "passive", "slang", "harm")
+ANCHORS = frozenset({*ALONE, "harm", "took", "prepared"})
+
+WINDOW_WORDS = 7  # parts of a rule meet within this many words
+WINDOW_CHARS = 14  # ... or characters, in scripts written without spaces
+WINDOW_ARABIC = 36  # ... or characters of Arabic, spaces included
+FUZZY_MIN_LETTERS = 5  # a word this long may lack a letter, have one extra, or two swapped
+REPAIR_CACHE = 50_000
+SUBSTITUTION_MIN = 7  # ... or, this long, one letter changed
+BIG_NUMBER = 10  # "took 30 pills"
+
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "8": "b",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "l",
+        "+": "t",
+    }
+)
+_LEET_CYRILLIC = str.maketrans({"0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "@": "а", "$": "с"})
+_LEET_CHARS = set("0134578@$!|+*")
+_REPEATS = re.compile(r"(.)\1{2,}")
+_DOUBLES = re.compile(r"(.)\1")
+_VOWELS = "aeiou"
+_CONTRACTED = re.compile(r"^([a-z]{2})['’]d$")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A crisis match: its tier, the rule that fired, and the languages whose words it found."""
+
+    tier: str  # CONFIDENT or SOFT
+    rule: str
+    locales: frozenset[str]
+
+
+class Hit(NamedTuple):
+    locale: str
+    concept: str
+    item: str
+    start: int  # position in the text it was found in: words, or characters without spaces
+    end: int
+    unit: str  # "word" or "char"
+    capped: bool = False  # found only without the marks its language needs: soft at most
+
+
+_UNSPACED = re.compile("[\u2e80-\u9fff\uac00-\ud7af\u1100-\u11ff]")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def unspaced(text: str) -> bool:
+    """Written without spaces between words (Chinese, Japanese) or with words glued to particles (Korean)."""
+    return _UNSPACED.search(text) is not None
+
+
+def in_word(text: str) -> bool:
+    """Arabic glues prefixes (و ف ب ل ال س) to words: its items are found inside words."""
+    return _ARABIC_LETTER.search(text) is not None
+
+
+@functools.lru_cache(maxsize=65_536)
+def fold(text: str) -> str:
+    """Case-folded, Latin accents and tone marks dropped, Arabic short vowels dropped."""
+    out = []
+    latin = False
+    for char in unicodedata.normalize("NFD", text):
+        category = unicodedata.category(char)
+        if category[0] == "M":
+            if latin or "\u064b" <= char <= "\u065f" or char == "\u0670":
+                continue
+            out.append(char)
+            continue
+        latin = char < "\u0250" or "\u1e00" <= char <= "\u1eff"
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out)).replace("đ", "d")
+
+
+_ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ي", "ى": "ي", "ة": "ه", "ـ": None})
+
+
+def arabic_fold(text: str) -> str:
+    """Arabic as people type it either way: hamza seats, alif maqsura, taa marbuta and tatweel folded."""
+    return text.translate(_ARABIC)
+
+
+def _insert(trie: dict, key: str, value: tuple[str, str]) -> None:
+    if not key:
+        return
+    node = trie
+    for char in key:
+        node = node.setdefault(char, {})
+    node.setdefault(None, []).append((key, *value))
+
+
+def _scan(trie: dict, text: str, unit: str) -> list["Hit"]:
+    """Every item of ``trie`` found in ``text``, by walking the trie from each position."""
+    hits = []
+    for start in range(len(text)):
+        node = trie.get(text[start])
+        end = start + 1
+        while node is not None:
+            for item, locale, concept in node.get(None, ()):
+                hits.append(Hit(locale, concept, item, start, end, unit))
+            if end >= len(text):
+                break
+            node = node.get(text[end])
+            end += 1
+    return hits
+
+
+def marked(text: str) -> str:
+    """Case-folded with every mark kept."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def squeeze(word: str) -> str:
+    """Runs of three or more of a letter become one: "diiiie" -> "die" (a double stays: "odd")."""
+    return _REPEATS.sub(r"\1", word) if _REPEATS.search(word) else word
 
 
 class CrisisMatcher:
-    """Locales of the crisis phrases found in a normalized text."""
+    """Crisis signals in raw message text, from each language's lists."""
 
-    def __init__(self, phrases: dict[str, set[str]], keywords=()):
-        """``phrases``: normalized phrase -> locales; ``keywords``: words that mean something else
-        (MEDS, TERAPIA...), never read as a typo of a crisis word."""
-        forms: dict[str, set[str]] = {}
-        for phrase, locales in phrases.items():
-            forms.setdefault(phrase, set()).update(locales)
-            if " " in phrase and fuzzy_script(phrase):
-                forms.setdefault(phrase.replace(" ", ""), set()).update(locales)  # "killmyself"
-        squeezed: dict[str, set[str]] = {}
-        for form, locales in forms.items():
-            squeezed.setdefault(squeeze(form), set()).update(locales)
-        self._exact = _PhraseIndex(forms)
-        self._squeezed = _PhraseIndex(squeezed)
-        # Every phrase word long enough to forgive one edit (squeezed), and
-        # each of its one-letter deletions, pointing back to the word.
+    def __init__(
+        self,
+        lexicons: dict[str, dict[str, list[str]]],
+        marks_matter: Iterable[str] = (),
+        drug_names: Iterable[str] = (),
+        keywords: Iterable[str] = (),
+    ):
+        """``lexicons``: locale -> list name (LISTS, SPELLINGS) -> items as written by translators.
+
+        ``marks_matter``: locales whose marks change meanings; ``drug_names`` count as means in every
+        language; ``keywords`` (MEDS, TERAPIA...) are never read as a typo of a crisis word.
+        """
+        marks = set(marks_matter)
+        # word tuple -> (locale, concept, capped, the item as text)
+        self._words: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}
+        self._first: dict[str, set[int]] = {}  # first word -> lengths of items starting with it
+        self._unspaced: dict = {}  # a character trie of Chinese and Korean items, matched with spaces removed
+        self._in_word: dict = {}  # a character trie of Arabic items, matched anywhere, even inside words
+        for locale, lists in lexicons.items():
+            spellings = _spelling_pairs(lists.get(SPELLINGS, []))
+            for concept in LISTS:
+                for item in lists.get(concept, []):
+                    for variant in _variants(item, spellings):
+                        self._add(locale, concept, variant, locale in marks)
+        for name in drug_names:
+            self._add("*", "means", name, False)
+        self._vocabulary = {w for key in self._words for w in key} | {w for w in self._first}
+        self._keywords = {fold(marked(k)) for k in keywords}
+        self._repaired: dict[str, str] = {}  # unknown word -> what it was read as (most words repeat)
+        self._by_length: dict[int, list[str]] = {}
+        for word in self._vocabulary:
+            self._by_length.setdefault(len(word), []).append(word)
+        # Only words that name danger may be read through a typo ("suicdie"), not "waiting" as "wanting".
+        danger = {w for key, owners in self._words.items() if any(o[1] in TYPO_LISTS for o in owners) for w in key}
         long_words = {
-            word for form in forms if fuzzy_script(form) for word in form.split() if _letters(word) >= FUZZY_MIN_LETTERS
+            w for w in danger if len(w) >= FUZZY_MIN_LETTERS and w.isalpha() and not unspaced(w) and not in_word(w)
         }
-        vocabulary = long_words | {squeeze(word) for word in long_words}
-        # Words of the phrases themselves are never "corrected" into others ("morir" is not "mourir").
-        self._known = {word for form in (*forms, *squeezed) for word in form.split()} | set(keywords)
+        # One edit changes the length by at most one and leaves the first or the last two letters whole.
+        self._heads = {(len(w) + d, w[:2]) for w in long_words for d in (-1, 0, 1)}
+        self._tails = {(len(w) + d, w[-2:]) for w in long_words for d in (-1, 0, 1)}
         self._deletions: dict[str, set[str]] = {}
-        for word in vocabulary:
-            for key in (word, *_deletions(word)):
+        for word in long_words:
+            for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
                 self._deletions.setdefault(key, set()).add(word)
-        # One edit changes the length by at most one and leaves the first or the
-        # last few letters whole (see _ends): a cheap test before looking.
-        self._heads = {(len(w) + d, w[: _ends(len(w) + d)]) for w in vocabulary for d in (-1, 0, 1)}
-        self._tails = {(len(w) + d, w[-_ends(len(w) + d) :]) for w in vocabulary for d in (-1, 0, 1)}
 
-    def locales(self, text: str) -> set[str]:
-        """The locales of the first phrase found in ``text``; empty if none."""
-        found = self._exact.find(text, text.split())
-        if found:
-            return found
-        squeezed = squeeze(text)
-        words = self._corrected(squeezed.split())
-        found = self._squeezed.find(" ".join(words), words)
-        if not found and squeezed != text:  # "suiide" is "suicide" less a letter, but squeezes to "suide"
-            words = [squeeze(word) for word in self._corrected(text.split())]
-            found = self._squeezed.find(" ".join(words), words)
+    def _add(self, locale: str, concept: str, item: str, marks_matter: bool) -> None:
+        text = marked(item).strip()
+        if not text:
+            return
+        folded = fold(text)
+        forms = [(folded, False)] if not marks_matter or folded == text else [(text, False), (folded, True)]
+        for form, capped in forms:
+            if unspaced(form):
+                _insert(self._unspaced, _clean(form).replace(" ", ""), (locale, concept))
+                continue
+            if in_word(form):
+                _insert(self._in_word, arabic_fold(_clean(form)), (locale, concept))
+                continue
+            words = tuple(_clean(form).split())
+            if not words:
+                continue
+            keys = [words]
+            if len(words) > 1 and concept in ("phrases", "passive", "slang"):
+                keys.append(("".join(words),))  # run together: "killmyself", "wannadie"
+            for key in keys:
+                self._words.setdefault(key, []).append((locale, concept, capped, " ".join(key)))
+                self._first.setdefault(key[0], set()).add(len(key))
+
+    # -- matching -------------------------------------------------------------------------------
+
+    def detect(self, text: str) -> Signal | None:
+        """The strongest signal in ``text``, or None."""
+        hits, words = self._hits(text)
+        if not any(hit.concept in ANCHORS for hit in hits):  # every rule needs one of these
+            return None
+        by_locale: dict[str, list[Hit]] = {}
+        for hit in hits:
+            by_locale.setdefault(hit.locale, []).append(hit)
+        shared = by_locale.pop("*", [])
+        exceptions = [hit for hit in hits if hit.concept == "exceptions"]
+        found: dict[str, tuple[str, str]] = {}
+        for locale, own in sorted(by_locale.items()):
+            if not any(hit.concept in ANCHORS for hit in own) and not any(h.concept == "took" for h in shared):
+                continue
+            verdict = _judge(locale, own + shared, words)
+            if verdict is None:
+                continue
+            tier, rule, parts = verdict
+            # An exception in any language ("suicide PREVENTION") softens a confident match, never silences it.
+            excepted = next((e for e in exceptions if _outside(e, parts)), None) if tier == CONFIDENT else None
+            found[locale] = (SOFT, f"{rule}, but '{excepted.item}' (exception)") if excepted else (tier, rule)
+        if not found:
+            return None
+        tier = CONFIDENT if any(t == CONFIDENT for t, _ in found.values()) else SOFT
+        # The languages whose words explain the message best: most words found, the rest left out.
+        words_found = {
+            loc: len({(h.start, h.unit) for h in by_locale[loc]}) for loc, (t, _) in found.items() if t == tier
+        }
+        most = max(words_found.values())
+        locales = frozenset(loc for loc, n in words_found.items() if n == most)
+        return Signal(tier, found[sorted(locales)[0]][1], locales)
+
+    def _hits(self, text: str) -> tuple[list[Hit], int]:
+        """What our lists find in ``text``, and how many words it has (Chinese: two characters a word)."""
+        raw = marked(text[:2000])
+        hits: list[Hit] = []
+        if not raw.isascii():
+            if self._unspaced and unspaced(raw):
+                hits += _scan(self._unspaced, _clean(raw).replace(" ", ""), "char")
+            if self._in_word and in_word(raw):
+                hits += _scan(self._in_word, arabic_fold(_clean(fold(raw))), "arabic")
+        tokens, folded = self._words_of(raw)
+        first, entries, add = self._first.get, self._words.get, hits.append
+        for variant in (tokens, folded) if folded != tokens else (tokens,):
+            for n, word in enumerate(variant):
+                sizes = first(word)
+                if sizes is None:
+                    if word.isdigit() and len(word) < 6 and int(word) >= BIG_NUMBER and self._means_follows(variant, n):
+                        add(Hit("*", "quantity", word, n, n + 1, "word"))  # "30 pills", not "10 am"
+                    continue
+                for size in sizes:
+                    if n + size > len(variant):
+                        continue
+                    for locale, concept, capped, item in entries(tuple(variant[n : n + size]), ()):
+                        # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
+                        if capped and tokens[n : n + size] != folded[n : n + size]:
+                            continue
+                        add(Hit(locale, concept, item, n, n + size, "word", capped))
+        size = len(_clean(raw).replace(" ", "")) // 2 if unspaced(raw) else len(tokens)
+        return hits, size
+
+    def _means_follows(self, words: list[str], n: int) -> bool:
+        """Whether a means (pills, a drug) is among the two words after position ``n``."""
+        for m in (n + 1, n + 2):
+            for size in self._first.get(words[m], ()) if m < len(words) else ():
+                if any(c == "means" for _, c, _, _ in self._words.get(tuple(words[m : m + size]), ())):
+                    return True
+        return False
+
+    def _words_of(self, raw: str) -> tuple[list[str], list[str]]:
+        """The message's words with texting habits undone: as written (marks kept) and folded."""
+        tokens = []
+        for token in raw.split():
+            if token.isalpha():  # most words: nothing to undo
+                tokens.append(token)
+                continue
+            token = _strip_edges(token)
+            token = _CONTRACTED.sub(r"\1ed", token)  # "od'd" is "oded", not "odd"
+            if not token:
+                continue
+            leet = any(c in _LEET_CHARS for c in token) and any(c.isalpha() for c in token)
+            if leet and not all(w in self._vocabulary for w in _clean(token).split()):  # "3ayez" is Arabizi
+                token = self._unleet(token)
+            tokens.extend(_clean(token).split())
+        if len(tokens) >= 3:
+            tokens = self._join_spelled(tokens)
+        repaired = [self._repair(t) if t.isascii() else t for t in tokens]
+        folded = [t if t.isascii() else self._repair(fold(t)) for t in repaired]
+        return repaired, folded
+
+    def _unleet(self, token: str) -> str:
+        """ "k*ll" -> "kill", "su1c1de" -> "suicide", "суи*ид" -> "суицид": digits and symbols read as letters."""
+        table = _LEET if not any("\u0400" <= c <= "\u04ff" for c in token) else _LEET_CYRILLIC
+        decoded = token.translate(table)
+        if self._repair(decoded) in self._vocabulary:
+            return decoded
+        if "*" in decoded:  # a hidden letter: the word of our lists that fits
+            pattern = re.compile(re.escape(decoded).replace(r"\*", "."))
+            found = sorted(w for w in self._by_length.get(len(decoded), ()) if pattern.fullmatch(w))
+            if found:
+                return found[0]
+        return token
+
+    def _join_spelled(self, tokens: list[str]) -> list[str]:
+        """ "s u i c i d e" -> "suicide": a run of single letters is one word when it spells one we know."""
+        out: list[str] = []
+        n = 0
+        while n < len(tokens):
+            m = n
+            while m < len(tokens) and len(tokens[m]) == 1 and tokens[m].isalpha():
+                m += 1
+            if m - n >= 3:
+                word = "".join(tokens[n:m])
+                if self._repair(word) in self._vocabulary:
+                    out.append(word)
+                    n = m
+                    continue
+            out.append(tokens[n])
+            n += 1
+        return out
+
+    def _repair(self, word: str) -> str:
+        """A word we know for ``word``: as it is, less repeated letters, less a doubled letter, or one typo away."""
+        if word in self._vocabulary or word in self._keywords or not word.isalpha():
+            return word
+        found = self._repaired.get(word)
+        if found is None:
+            if len(self._repaired) > REPAIR_CACHE:  # bounded: a flood of made-up words cannot grow it
+                self._repaired.clear()
+            found = self._repaired[word] = self._repair_unknown(word)
         return found
 
-    def _corrected(self, words: list[str]) -> list[str]:
-        for n, word in enumerate(words):
-            if len(word) > 3 and word not in self._known:
-                near = self._correct(word)
-                if near:
-                    words[n] = squeeze(near)
-        return words
+    def _repair_unknown(self, word: str) -> str:
+        if _REPEATS.search(word):  # "bleeed" -> "bleed", "diiie" -> "die"
+            for doubled in (_REPEATS.sub(r"\1\1", word), squeeze(word)):
+                if doubled in self._vocabulary:
+                    return doubled
+        squeezed = squeeze(word)
+        for match in _DOUBLES.finditer(squeezed):
+            undone = squeezed[: match.start()] + squeezed[match.start() + 1 :]
+            if len(undone) >= 3 and undone in self._vocabulary:
+                return undone
+        return self._typo(squeezed) or squeezed
 
-    def _correct(self, word: str) -> str | None:
-        """The phrase word one edit from ``word``, if there is one."""
+    def _typo(self, word: str) -> str | None:
+        """The long word of our lists one edit (insertion, deletion, change, swap) from ``word``."""
         size = len(word)
-        ends = _ends(size)
-        if (size, word[:ends]) not in self._heads and (size, word[-ends:]) not in self._tails:
+        if size < FUZZY_MIN_LETTERS - 1:
             return None
-        deletions = self._deletions
-        found = deletions.get(word)  # word lost a letter
-        near = [c for c in found if _one_edit(word, c)] if found else []
-        for n in range(size):  # word gained or changed a letter
-            found = deletions.get(word[:n] + word[n + 1 :])
-            if found:
-                near.extend(c for c in found if _one_edit(word, c))
-        return min(near) if near else None  # the same answer in every process
+        if (size, word[:2]) not in self._heads and (size, word[-2:]) not in self._tails:
+            return None  # one edit leaves the first or the last two letters whole
+        found = set(self._deletions.get(word, ()))
+        for n in range(len(word)):
+            found |= self._deletions.get(word[:n] + word[n + 1 :], set())
+        # A changed letter turns everyday words into crisis words ("suerte" -> "muerte", "short" -> "shoot"):
+        # only long words may have one; a missing, extra or swapped letter is forgiven from five letters.
+        near = sorted(  # a letter left out is the likeliest typo: longer words first, then in order
+            (
+                c
+                for c in found
+                if _one_edit(word, c)
+                and (len(c) != len(word) or len(c) >= SUBSTITUTION_MIN or sorted(c) == sorted(word))
+            ),
+            key=lambda c: (len(word) - len(c), c),
+        )
+        return near[0] if near else None
 
 
-class _PhraseIndex:
-    """Exact phrases: whole words where the script has spaces, anywhere where it has not."""
+# Rules of parts meeting within a window: the first part anchors; each other part is
+# (concept, where it stands from the anchor: "before", "after" or "any").
+CONFIDENT_RULES: tuple[tuple, ...] = (
+    ("harm", ("self", "before"), ("intent", "any")),  # I want to die; I'm going to jump
+    ("harm", ("means", "any"), ("intent", "before")),  # going to jump off the bridge
+    ("means", ("prepared", "any"), ("self", "any")),  # I have the pills ready
+    ("means", ("prepared", "any"), ("quantity", "any")),  # all my bupropion counted out
+    ("took", ("quantity", "any"), ("means", "any")),  # took all my pills; 把药全吞了
+)
+SOFT_RULES: tuple[tuple, ...] = (
+    ("took", ("quantity", "after")),  # took everything
+)
+SHORT_MESSAGE = 3  # a message of this few words that is a harm word ("suicide", "s u i c i d e") is confident
 
-    def __init__(self, phrases: dict[str, set[str]]):
-        self._by_first_word: dict[str, list[tuple[list[str], set[str]]]] = {}
-        self._by_first_char: dict[str, list[tuple[str, set[str]]]] = {}
-        for phrase in sorted(phrases, key=len, reverse=True):  # longest first
-            if spaced(phrase):
-                words = phrase.split()
-                self._by_first_word.setdefault(words[0], []).append((words, phrases[phrase]))
+
+def _judge(locale: str, hits: list[Hit], words: int) -> tuple[str, str, tuple[Hit, ...]] | None:
+    """The tier and rule for one language's hits, and the hits the rule stands on; or None."""
+    by: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by.setdefault(hit.concept, []).append(hit)
+    confident: tuple[str, tuple[Hit, ...]] | None = None
+    soft: str | None = None
+    for concept, tier in ALONE.items():
+        for hit in by.get(concept, ()):
+            rule = f"{locale}: {concept} '{hit.item}'"
+            if tier == CONFIDENT and not hit.capped:
+                confident = confident or (rule, (hit,))
             else:
-                self._by_first_char.setdefault(phrase[0], []).append((phrase, phrases[phrase]))
-
-    def find(self, text: str, words: list[str]) -> set[str]:
-        for n, word in enumerate(words):
-            for phrase_words, locales in self._by_first_word.get(word, ()):
-                if words[n : n + len(phrase_words)] == phrase_words:
-                    return locales
-        if self._by_first_char and not text.isascii():
-            for n, char in enumerate(text):
-                for phrase, locales in self._by_first_char.get(char, ()):
-                    if text.startswith(phrase, n):
-                        return locales
-        return set()
-
-
-def squeeze(text: str) -> str:
-    """Runs of one letter become one letter: "diiie" -> "die"."""
-    return _REPEATS.sub(_first_of_run, text) if _REPEATS.search(text) else text
-
-
-def _first_of_run(match: re.Match) -> str:
-    return match.group(1)
-
-
-def spaced(phrase: str) -> bool:
-    """Written with spaces between words (Latin, Cyrillic, Hangul...), so matched as whole words."""
-    return " " in phrase or phrase.isascii() or _latin(phrase)
+                soft = soft or rule + (" (without its marks)" if hit.capped else "")
+    if confident is None:
+        for combination in CONFIDENT_RULES:
+            parts = _meet(by, combination)
+            if parts and not any(p.capped for p in parts):
+                confident = (_name(locale, parts), parts)
+                break
+            if parts:
+                soft = soft or _name(locale, parts) + " (without its marks)"
+    if confident is None and words <= SHORT_MESSAGE:
+        for hit in by.get("harm", ()):
+            if not hit.capped and len(hit.item.replace(" ", "")) >= (2 if hit.unit == "char" else 4):
+                confident = (f"{locale}: harm '{hit.item}' alone", (hit,))
+                break
+    if confident is None and soft is None:
+        for combination in SOFT_RULES:
+            parts = _meet(by, combination)
+            if parts:
+                soft = _name(locale, parts)
+                break
+    if confident:
+        return CONFIDENT, *confident
+    if soft:
+        return SOFT, soft, ()
+    return None
 
 
-def fuzzy_script(phrase: str) -> bool:
-    """Written in letters that make words (not Chinese or Japanese characters), so typos are words too."""
-    return not any("\u2e80" <= c <= "\ufaff" for c in phrase)
+def _outside(exception: Hit, parts: tuple[Hit, ...]) -> bool:
+    """An exception counts unless it lies within the very words of the match ("sống" is not "song")."""
+    return all(p.unit != exception.unit or not (p.start <= exception.start and exception.end <= p.end) for p in parts)
 
 
-def _latin(text: str) -> bool:
-    return all(c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in text)
+def _meet(by: dict[str, list[Hit]], rule: tuple) -> tuple[Hit, ...] | None:
+    """The first hits that satisfy ``rule`` within the window, or None."""
+    first, *others = rule
+    for anchor in by.get(first, ()):
+        chosen = [anchor]
+        for concept, side in others:
+            found = next((h for h in by.get(concept, ()) if h is not anchor and _placed(anchor, h, side)), None)
+            if found is None:
+                break
+            chosen.append(found)
+        else:
+            return tuple(chosen)
+    return None
 
 
-def _ends(size: int) -> int:
-    """How many letters one edit leaves whole at one end or the other of a word of ``size`` letters."""
-    return 3 if size >= 8 else 2 if size >= 5 else 1
+def _placed(anchor: Hit, other: Hit, side: str) -> bool:
+    if anchor.unit != other.unit:
+        return False
+    reach = WINDOW_WORDS if anchor.unit == "word" else WINDOW_CHARS if anchor.unit == "char" else WINDOW_ARABIC
+    if not anchor.start - reach <= other.start <= anchor.end + reach:
+        return False
+    if side == "before":
+        return other.start <= anchor.start
+    if side == "after":
+        return other.start >= anchor.start
+    return True
 
 
-def _letters(word: str) -> int:
-    return sum(1 for c in word if c.isalpha())
+def _name(locale: str, parts: tuple[Hit, ...]) -> str:
+    return f"{locale}: " + " + ".join(f"{h.concept} '{h.item}'" for h in parts)
 
 
-def _deletions(word: str) -> list[str]:
-    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+def _strip_edges(token: str) -> str:
+    """Punctuation off both ends of a word, keeping letters, their marks, and a leading * @ $ (k*ll, $uicide)."""
+    start, end = 0, len(token)
+    while start < end and token[start] not in "*@$" and unicodedata.category(token[start])[0] in "PSZC":
+        start += 1
+    while end > start and token[end - 1] != "*" and unicodedata.category(token[end - 1])[0] in "PSZC":
+        end -= 1
+    return token[start:end]
+
+
+def _clean(text: str) -> str:
+    """Punctuation to spaces, apostrophes dropped ("don't" -> "dont"), digits apart from letters."""
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char in "'’`´" or category == "Cf":  # apostrophes, and joiners inside Indic and Arabic words
+            continue
+        if category[0] in "PSZC" and char not in "*":
+            out.append(" ")
+        else:
+            out.append(char)
+    spaced = "".join(out)
+    spaced = re.sub(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", " ", spaced)
+    return " ".join(spaced.split())
+
+
+def _spelling_pairs(items: list[str]) -> dict[str, str]:
+    """``["KIERO=QUIERO"]`` -> ``{"quiero": ["kiero"]}`` as word -> texting spellings."""
+    pairs: dict[str, list[str]] = {}
+    for item in items:
+        spelling, _, word = item.partition("=")
+        if spelling.strip() and word.strip():
+            pairs.setdefault(fold(marked(word.strip())), []).append(fold(marked(spelling.strip())))
+    return pairs  # type: ignore[return-value]
+
+
+def _variants(item: str, spellings) -> list[str]:
+    """``item`` and its forms with each word texted as people text it."""
+    words = fold(marked(item)).split()
+    variants = [item]
+    for n, word in enumerate(words):
+        for spelling in spellings.get(word, ()):
+            variants.append(" ".join([*words[:n], spelling, *words[n + 1 :]]))
+    return variants
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -162,6 +547,6 @@ def _one_edit(a: str, b: str) -> bool:
         i += 1
     if len(a) < len(b):
         return a[i:] == b[i + 1 :]
-    if a[i + 1 :] == b[i + 1 :]:  # one letter changed
+    if a[i + 1 :] == b[i + 1 :]:
         return True
     return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]

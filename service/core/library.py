@@ -1,6 +1,7 @@
 """Everything a reply needs, per locale and channel, built once from content and catalogs."""
 
 import functools
+import re
 import unicodedata
 from collections import Counter
 
@@ -8,10 +9,10 @@ from babel import Locale
 from babel.languages import get_official_languages
 
 from . import menus, needs
-from .crisis import CrisisMatcher
+from .crisis import CrisisMatcher, Signal
 from .lookup import SOURCE_LOCALE, Translations, split_words
 from .model import Catalog, Content, Message, Problem
-from .normalize import compact, normalize
+from .normalize import compact
 from .pages import TopicPages, topic_messages, topic_pages
 from .paging import CHANNELS
 from .segments import gsm_friendly
@@ -44,7 +45,6 @@ class Library:
         self.menu_words: dict[str, set[str]] = {}
         self.help_words: dict[str, set[str]] = {}
         self.language_words: dict[str, str] = {}
-        self.crisis_phrases: dict[str, set[str]] = {}  # normalized phrase -> locales
         for locale in self.locales:
             self._index_words(locale)
         self.scripts = self._scripts()
@@ -54,8 +54,11 @@ class Library:
             for locale in self.locales
             for channel in CHANNELS
         }
-        self._crisis = CrisisMatcher(
-            self.crisis_phrases, keywords=[*self.topic_words, *self.menu_words, *self.help_words]
+        self.crisis_matcher = CrisisMatcher(
+            self.crisis_lexicons(),
+            content.languages.marks_matter,
+            drug_names(self),
+            keywords=[*self.topic_words, *self.menu_words, *self.help_words],
         )
         self._crisis_texts = {
             (locale, country, short): menus.crisis_text(self, locale, country, short)
@@ -95,9 +98,27 @@ class Library:
         """Crisis resources for ``country`` in ``locale``, the line first."""
         return self._crisis_texts[(locale, self._crisis_key(country), short)]
 
-    def crisis_locales(self, text: str) -> set[str]:
-        """The locales of the first crisis phrase in normalized ``text``, misspelled or not; empty if none."""
-        return self._crisis.locales(text)
+    def crisis_signal(self, text: str) -> Signal | None:
+        """Crisis language in ``text`` (as sent), confident or soft, with the rule that found it; or None."""
+        return self.crisis_matcher.detect(text)
+
+    def crisis_lexicons(self) -> dict[str, dict[str, list[str]]]:
+        """Each language's crisis lists: translated ones for every catalog (offered yet or not), and those of
+        languages with no catalog. A list changed in English keeps its old translation until reviewed, and the
+        new English forms match meanwhile."""
+        lexicons: dict[str, dict[str, list[str]]] = {}
+        for locale in (SOURCE_LOCALE, *sorted(self.catalogs)):
+            catalog = self.catalogs.get(locale)
+            lists = {}
+            for name, message in self.content.crisis_lists.items():
+                if catalog is None:
+                    lists[name] = split_words(message.id)
+                elif (text := catalog.latest(message)) is not None:
+                    lists[name] = split_words(text)  # new English forms match meanwhile, as English
+            lexicons[locale] = lists
+        for code, lists in self.content.more_crisis_lists.items():
+            lexicons.setdefault(code, {}).update(lists)
+        return lexicons
 
     def menu_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
         """The menu, led by the crisis line for ``country``, in pages (built when first asked for)."""
@@ -144,7 +165,12 @@ class Library:
     def _missing(self, locale: str) -> list[str]:
         """What ``locale`` still lacks before it can be offered to people."""
         catalog = self.catalogs[locale]
-        return [m.context for m in offer_messages(self.content) if catalog.get(m.context, m.id) is None]
+        stale_ok = {(m.context, m.id) for m in self.content.crisis_lists.values()}  # old forms keep matching
+        return [
+            m.context
+            for m in offer_messages(self.content)
+            if catalog.get(m.context, m.id) is None and not ((m.context, m.id) in stale_ok and catalog.latest(m))
+        ]
 
     def _index_words(self, locale: str) -> None:
         content = self.content
@@ -160,8 +186,6 @@ class Library:
             self.help_words.setdefault(compact(word), set()).add(locale)
         for word in [*self.words(locale, content.words[needs.LANGUAGE_WORDS]), *_english_name(locale), locale]:
             self.language_words.setdefault(compact(word), locale)
-        for phrase in self.words(locale, content.crisis_phrases):
-            self.crisis_phrases.setdefault(normalize(phrase), set()).add(locale)
 
     def _scripts(self) -> dict[str, set[str]]:
         """Each script but Latin -> the served locales whose catalogs are mostly written in it."""
@@ -184,8 +208,27 @@ def offer_messages(content: Content) -> list[Message]:
         *(content.messages[name] for name in needs.OFFERED_MESSAGES),
         *(content.words[name] for name in needs.OFFERED_WORDS),
         *content.crisis_messages.values(),
-        content.crisis_phrases,
+        *content.crisis_lists.values(),
     ]
+
+
+_NAMED = re.compile(r"([^\W\d_][\w-]+) ?[(（]([^)）]*)[)）]")
+
+
+def drug_names(library: "Library") -> set[str]:
+    """Medicines the MEDS topic names, in every language: "amitriptyline (Elavil, Vanatrip)"."""
+    names = set()
+    meds = library.content.topics.get("MEDS")
+    for message in meds.paragraphs if meds else ():
+        for locale in library.locales:
+            for match in _NAMED.finditer(library.text(locale, message) or ""):
+                inside = [w.strip() for w in re.split(r"[,;，、；]", match.group(2))]
+                names |= {
+                    w
+                    for w in (match.group(1), *inside)
+                    if " " not in w and len(w) >= (5 if w.isascii() else 2 if "\u2e80" <= w[0] <= "\u9fff" else 4)
+                }
+    return names
 
 
 @functools.lru_cache(maxsize=4096)

@@ -48,6 +48,8 @@ class Languages:
     shared_keywords: frozenset[frozenset[str]] = frozenset()
     # CLDR's code for a language whose catalog uses another ("fil" -> "tl").
     cldr_aliases: dict[str, str] = field(default_factory=dict)
+    # Languages whose marks change a word's meaning (Vietnamese tones): crisis words match softly without them.
+    marks_matter: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,16 @@ class Content:
     topics: dict[str, Topic]
     messages: dict[str, Message]
     words: dict[str, Message]
-    crisis_phrases: Message
+    crisis_lists: dict[str, Message]  # the crisis rules' lists by name: phrases, passive, self, harm...
     crisis_messages: dict[str, Message]
     crisis_lines: dict[str, CrisisLine]  # country code -> line
     countries: dict[str, tuple[str, ...]]  # country code -> languages, most likely first
     languages: Languages = Languages()
+    # Crisis lists of languages we have no catalog for (German, Italian, Hindi...): code -> list name -> items.
+    more_crisis_lists: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def all_messages(self) -> list[Message]:
-        found = [*self.messages.values(), *self.words.values(), self.crisis_phrases]
+        found = [*self.messages.values(), *self.words.values(), *self.crisis_lists.values()]
         found += self.crisis_messages.values()
         for topic in self.topics.values():
             found += topic.messages()
@@ -97,9 +101,19 @@ class Catalog:
     path: str
     entries: dict[tuple[str, str], str]
     lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (context, msgid) -> line in the .po
+    fuzzy: dict[tuple[str, str], str] = field(default_factory=dict)  # stale translations, not served
 
     def get(self, context: str, msgid: str) -> str | None:
         return self.entries.get((context, msgid))
+
+    def latest(self, message: Message) -> str | None:
+        """The translation of ``message``, else a stale one, else one made for an older English text of
+        the same context: for lists that must never go out of service (crisis words) while English changes."""
+        key = (message.context, message.id)
+        if key in self.entries or key in self.fuzzy:
+            return self.entries.get(key) or self.fuzzy[key]
+        older = [text for (context, _), text in (*self.entries.items(), *self.fuzzy.items()) if context == key[0]]
+        return older[0] if older else None
 
     def line(self, message: Message) -> int:
         return self.lines.get((message.context, message.id), 1)
@@ -107,7 +121,8 @@ class Catalog:
     def without(self, keys) -> "Catalog":
         """This catalog less the entries ``keys``: they fall back as if untranslated."""
         keys = set(keys)
-        return Catalog(self.locale, self.path, {k: v for k, v in self.entries.items() if k not in keys}, self.lines)
+        kept = {k: v for k, v in self.entries.items() if k not in keys}
+        return Catalog(self.locale, self.path, kept, self.lines, self.fuzzy)
 
     def overriding(self, entries: dict[tuple[str, str], str]) -> "Catalog":
-        return Catalog(self.locale, self.path, {**self.entries, **entries}, self.lines)
+        return Catalog(self.locale, self.path, {**self.entries, **entries}, self.lines, self.fuzzy)

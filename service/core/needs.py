@@ -43,7 +43,24 @@ CRISIS_MESSAGES = {
     SHORT[CALL]: "the short crisis line in menus and HELP",
     SHORT[DEFAULT]: "the short crisis line in menus and HELP",
 }
-CRISIS_HOW = (CALL_OR_TEXT, CALL)  # what a country's line may say in ``how:``
+CRISIS_HOW = (CALL_OR_TEXT, CALL)
+
+# crisis.yaml, phrases and rules: the lists the crisis rules are built from (service/core/crisis.py).
+CRISIS_LISTS = {
+    "phrases": "phrases that alone get the crisis reply",
+    "passive": "passive wishes to die and goodbyes, alone enough",
+    "soft": "phrases that get the crisis reply before the ordinary answer",
+    "slang": "slang and self-censored suicide words, alone enough",
+    "self": "the words for I, me and myself",
+    "intent": "words of wanting, planning, being about to",
+    "harm": "words of dying, killing and self-harm",
+    "means": "means people use to hurt themselves",
+    "prepared": "words that say the means are ready",
+    "took": "words for taking or swallowing",
+    "quantity": "words for a large amount",
+    "exceptions": "words that move a match to the weaker tier",
+    "spellings": "texting spellings of the lists' words, as SPELLING=WORD",
+}  # what a country's line may say in ``how:``
 
 # A locale is offered to people (listed in menus, reached by its words) once
 # all of these are translated and valid: its menu, HELP, STOP/START replies,

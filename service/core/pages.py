@@ -59,3 +59,24 @@ def hint_keyword(library: "Library", locale: str, words: Message) -> str:
         | library.help_words.get(key, set())
     ) - {locale}
     return f"{keyword} {locale.upper()}" if others and locale != library.default_locale else keyword
+
+
+def with_crisis(
+    library: "Library", crisis: str, pages: TopicPages, number: int, channel: str, country: str | None
+) -> str:
+    """The whole crisis reply, then page ``number`` of ``pages``, in one message within the page budget.
+
+    Where both do not fit, the page is cut short and ends with the hint to text
+    for page ``number`` itself, so nothing of it is lost.
+    """
+    paragraphs = pages.pages[number - 1].split("\n")
+    if paragraphs[0] == library.crisis(pages.locale, country, short=True):
+        paragraphs = paragraphs[1:]  # menus and HELP open with the short line: the whole reply replaces it
+    budget = Budget(channel)
+    joined = "\n".join([crisis, *paragraphs])
+    if budget.fits(joined):
+        return joined
+    hint = library.translations.text(pages.locale, library.content.messages[needs.MORE]) or ""
+    if number < len(pages.pages) and paragraphs[-1] == hint.format(keyword=pages.keyword, page=number + 1):
+        paragraphs = paragraphs[:-1]
+    return paginate([crisis, *paragraphs], budget, lambda _: hint.format(keyword=pages.keyword, page=number))[0]

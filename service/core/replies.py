@@ -5,9 +5,10 @@ from dataclasses import dataclass
 import phonenumbers
 
 from . import needs
+from .crisis import CONFIDENT, Signal
 from .library import Library
 from .normalize import normalize
-from .pages import TopicPages
+from .pages import TopicPages, with_crisis
 from .paging import SMS, WHATSAPP
 
 MAX_BODY = 1600
@@ -17,6 +18,7 @@ STOP_WORDS, START_WORDS = needs.STOP_WORDS, needs.START_WORDS
 
 # Count labels for replies that are not topics.
 CRISIS, STOP, START, HELP, MENU, UNKNOWN = "crisis", "stop", "start", "help", "menu", "unknown"
+CRISIS_SOFT = "crisis_soft"  # a weaker crisis signal: the crisis reply, then the ordinary answer
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,10 @@ def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_
     """Reply to one message, as the webhook, the simulator and ``textline text`` do."""
     text = normalize(body[:MAX_BODY])
     carrier_word = text in STOP_WORDS or text in START_WORDS  # never read as anything else
-    crisis_locales = set() if carrier_word else library.crisis_locales(text)
-    if crisis_locales:
-        locale = pick_locale(library, crisis_locales, sender)
-        return Reply((library.crisis(locale, sender.country),), CRISIS, locale, why="crisis phrase")
+    signal = None if carrier_word else library.crisis_signal(body[:MAX_BODY])
+    if signal is not None and signal.tier == CONFIDENT:
+        locale = _crisis_locale(library, signal, sender)
+        return Reply((library.crisis(locale, sender.country),), CRISIS, locale, why=f"crisis: {signal.rule}")
     if carrier_word:
         label = STOP if text in STOP_WORDS else START
         if opted_out_by_twilio:  # Advanced Opt-Out already confirmed it
@@ -66,33 +68,58 @@ def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_
         return Reply(
             (library.message(name, library.default_locale),), label, library.default_locale, why="carrier word"
         )
+    pages, label, number, why = _ordinary(library, text, sender)
+    if signal is not None:  # the whole crisis reply first, then the ordinary answer, in one message
+        locale = _crisis_locale(library, signal, sender, prefer=pages.locale)
+        crisis = library.crisis(locale, sender.country)
+        number = min(number, len(pages.pages))
+        reply = with_crisis(library, crisis, pages, number, sender.channel, sender.country)
+        return Reply((reply,), CRISIS_SOFT, pages.locale, number, f"weaker crisis signal: {signal.rule}; then {why}")
+    return _page(pages, label, number, why)
 
+
+def _ordinary(library: Library, text: str, sender: Sender) -> tuple[TopicPages, str, int, str]:
+    """What a message that is not crisis language asks for: the pages, their label, the page number, and why."""
     whole = text.replace(" ", "")  # already normalized
     if whole in library.language_words:  # "ESPAÑOL", "TIẾNG VIỆT", "ES": the menu in that language
         menu = library.menu_pages(library.language_words[whole], sender.channel, sender.country)
-        return _page(menu, MENU, None, "language word")
+        return menu, MENU, 1, "language word"
     words, page, language = _peel(library, text.split())
+    number = max(page or 1, 1)
     key = "".join(words)
     if key in library.help_words:
         locale = language or pick_locale(library, library.help_words[key], sender)
-        return _page(library.help_pages(locale, sender.channel, sender.country), HELP, page, "help word")
+        return library.help_pages(locale, sender.channel, sender.country), HELP, number, "help word"
     if key in library.menu_words:
         locale = language or pick_locale(library, library.menu_words[key], sender)
-        return _page(library.menu_pages(locale, sender.channel, sender.country), MENU, page, "menu word")
+        return library.menu_pages(locale, sender.channel, sender.country), MENU, number, "menu word"
     owners = library.topic_words.get(key)
     if owners:
         locale = language or pick_locale(library, set(owners), sender)
         topic = owners.get(locale) or next(iter(owners.values()))
-        return _page(library.topic_pages(topic, locale, sender.channel), topic, page, "keyword")
+        return library.topic_pages(topic, locale, sender.channel), topic, number, "keyword"
     # Not understood: the menu, in the language its script implies if any.
     scripts = library.script_locales(text)
     locale = language or (pick_locale(library, scripts, sender) if scripts else library.default_locale)
-    return _page(library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, None, "not understood")
+    return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, "not understood"
 
 
-def _page(pages: TopicPages, label: str, page: int | None, why: str) -> Reply:
-    """Page ``page`` of ``pages``; past the end, how many there are (topics) or the last page."""
-    number = max(page or 1, 1)
+def _crisis_locale(library: Library, signal: Signal, sender: Sender, prefer: str | None = None) -> str:
+    """The language of the crisis reply: of the crisis words found, if we serve it; else of the ordinary answer,
+    the sender's country, or the default (German words from Germany: the English reply with Germany's line)."""
+    served = signal.locales & set(library.locales)
+    if prefer in served:
+        return prefer
+    if served:
+        return pick_locale(library, set(served), sender)
+    if prefer:
+        return prefer
+    country = [loc for loc in library.country_languages(sender.country) if loc in library.locales]
+    return country[0] if country else library.default_locale
+
+
+def _page(pages: TopicPages, label: str, number: int, why: str) -> Reply:
+    """Page ``number`` of ``pages``; past the end, how many there are (topics) or the last page."""
     if number <= len(pages.pages):
         return Reply((pages.pages[number - 1],), label, pages.locale, number, why)
     if pages.past_end is None:  # menu and help: the last page is the useful answer

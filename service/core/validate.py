@@ -35,7 +35,7 @@ def validate(
     """``catalogs`` less what must not be served, and every problem found, with file, line, locale and topic."""
     problems: list[Problem] = []
     checked = {}
-    crisis = {(m.context, m.id) for m in [*content.crisis_messages.values(), content.crisis_phrases]}
+    crisis = {(m.context, m.id) for m in [*content.crisis_messages.values(), *content.crisis_lists.values()]}
     for locale, catalog in sorted(catalogs.items()):
         withheld: dict[tuple[str, str], str] = {}  # key -> why
         for message in content.all_messages():

@@ -10,7 +10,7 @@ from twilio.request_validator import get_signature_algorithm
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from ..core import CRISIS, SMS, START, STOP, Sender, answer, needs
+from ..core import CRISIS, CRISIS_SOFT, SMS, START, STOP, Sender, answer, needs
 from ..counts import CountKey
 from . import flood, metrics
 from . import signature as signature_check
@@ -44,7 +44,7 @@ def _reply(app, form) -> Response:
     library = app.library.current()
     reply = answer(library, form.get("Body", ""), sender, opted_out_by_twilio=bool(form.get("OptOutType")))
     if reply.topic not in (STOP, START):  # carrier words are always honoured
-        verdict = app.flood.check(form.get("From", ""), urgent=reply.topic == CRISIS)
+        verdict = app.flood.check(form.get("From", ""), urgent=reply.topic in (CRISIS, CRISIS_SOFT))
         if verdict != flood.ALLOW:
             metrics.message(reply, sender.channel, "limited")
             if verdict == flood.SILENT:

@@ -1,0 +1,131 @@
+"""The development sets in tests/data/, scored: `textline content crisis-report` (and the tests' floors).
+
+A third of each set is frozen (``frozen: true``): written before any rule was
+tuned and never looked at while tuning; the targets apply to it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .core import CRISIS, SMS, Library, Sender, answer
+from .core.replies import CRISIS_SOFT
+from .settings import HOME
+
+DATA = HOME / "tests" / "data"
+SPLITS = ("dev", "frozen", "all")
+
+
+@dataclass(frozen=True)
+class Case:
+    language: str
+    text: str
+    crisis: bool
+    kind: str
+    note: str
+    frozen: bool
+
+
+@dataclass
+class Score:
+    """Crisis texts answered by tier, and ordinary texts flagged by tier, with every miss and false alarm."""
+
+    crisis: int = 0
+    full: int = 0
+    soft: int = 0
+    ordinary: int = 0
+    full_alarms: int = 0
+    soft_alarms: int = 0
+    misses: list[Case] = field(default_factory=list)
+    alarms: list[tuple[Case, str, str]] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return (self.full + self.soft) / self.crisis if self.crisis else 1.0
+
+    @property
+    def full_alarm_rate(self) -> float:
+        return self.full_alarms / self.ordinary if self.ordinary else 0.0
+
+    @property
+    def soft_alarm_rate(self) -> float:
+        return self.soft_alarms / self.ordinary if self.ordinary else 0.0
+
+
+def crisis_cases(folder: Path = DATA / "crisis") -> list[Case]:
+    cases = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        for item in data["cases"]:
+            cases.append(
+                Case(
+                    data["language"],
+                    str(item["text"]),
+                    bool(item["crisis"]),
+                    item.get("kind", ""),
+                    item.get("note", ""),
+                    bool(item.get("frozen")),
+                )
+            )
+    return cases
+
+
+def in_split(case: Case, split: str) -> bool:
+    return split == "all" or case.frozen == (split == "frozen")
+
+
+def score_crisis(
+    library: Library, cases: Iterable[Case], split: str = "all", sender: Sender = Sender(SMS, "US")
+) -> dict[str, Score]:
+    """Per language: recall by tier on crisis texts, alarms by tier on ordinary ones."""
+    scores: dict[str, Score] = {}
+    for case in cases:
+        if not in_split(case, split):
+            continue
+        score = scores.setdefault(case.language, Score())
+        reply = answer(library, case.text, sender)
+        if case.crisis:
+            score.crisis += 1
+            if reply.topic == CRISIS:
+                score.full += 1
+            elif reply.topic == CRISIS_SOFT:
+                score.soft += 1
+            else:
+                score.misses.append(case)
+        else:
+            score.ordinary += 1
+            if reply.topic in (CRISIS, CRISIS_SOFT):
+                if reply.topic == CRISIS:
+                    score.full_alarms += 1
+                else:
+                    score.soft_alarms += 1
+                score.alarms.append((case, reply.topic, reply.why))
+    return scores
+
+
+def crisis_report(scores: dict[str, Score], show_cases: bool = True) -> str:
+    lines = [
+        f"{'lang':<5} {'crisis':>6} {'full':>6} {'soft':>6} {'recall':>7}   {'ordinary':>8} {'full FA':>8} "
+        f"{'soft FA':>8}"
+    ]
+    total = Score()
+    for language, s in sorted(scores.items()):
+        lines.append(
+            f"{language:<5} {s.crisis:>6} {s.full:>6} {s.soft:>6} {s.recall:>7.1%}   {s.ordinary:>8} "
+            f"{s.full_alarm_rate:>8.1%} {s.soft_alarm_rate:>8.1%}"
+        )
+        for name in ("crisis", "full", "soft", "ordinary", "full_alarms", "soft_alarms"):
+            setattr(total, name, getattr(total, name) + getattr(s, name))
+    lines.append(
+        f"{'all':<5} {total.crisis:>6} {total.full:>6} {total.soft:>6} {total.recall:>7.1%}   "
+        f"{total.ordinary:>8} {total.full_alarm_rate:>8.1%} {total.soft_alarm_rate:>8.1%}"
+    )
+    if show_cases:
+        for language, s in sorted(scores.items()):
+            for case in s.misses:
+                lines.append(f"miss   {language} [{case.kind}] {case.text!r}")
+            for case, tier, why in s.alarms:
+                lines.append(f"alarm  {language} [{case.kind}] {tier}: {case.text!r} ({why})")
+    return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""A person in danger is recognised in their own words (issue 11): two tiers, rules by concept, every language."""
+
+import pytest
+from conftest import message_text
+
+from service.checks import check
+from service.content import authoring, load_library
+from service.core import CRISIS, SMS, WHATSAPP, Budget, Sender, answer
+from service.core.pages import with_crisis
+from service.core.replies import CRISIS_SOFT
+from service.evaluate import crisis_cases, score_crisis
+
+US, MX = Sender(SMS, "US"), Sender(SMS, "MX")
+
+# The examples the issue names: each must get crisis resources, alone.
+CONFIDENT = [
+    ("took all my pills", "en"),
+    ("I just swallowed a whole bottle of sertraline", "en"),
+    ("I have the pills ready", "en"),
+    ("going to jump off the bridge tonight", "en"),
+    ("I'm going to hang myself", "en"),
+    ("I want to sleep and never wake up", "en"),
+    ("everyone would be better off without me", "en"),
+    ("I can't go on", "en"),
+    ("I'm going to take my own life", "en"),
+    ("I want to end it all", "en"),
+    ("kms", "en"),
+    ("unalive myself", "en"),
+    ("k*ll myself", "en"),
+    ("s u i c i d e", "en"),
+    ("سأقتل نفسي", "ar"),
+    ("me quiero quitar la vida", "es"),
+    ("vou pular da ponte", "pt"),
+    ("我要跳楼", "zh"),
+    ("tôi đã uống hết thuốc rồi", "vi"),
+]
+# Ordinary texts that alarmed before: never the crisis reply alone.
+NOT_CONFIDENT = [
+    "my new meds make me feel odd",
+    "overdose of vitamin D",
+    "how do I take my life back from depression",
+    "we are organising a suicide prevention walk",
+    "dying to know if ECT hurts",
+    "mdr je suis mort de rire",
+    "từ từ thôi",
+    "em cần tư vấn",
+]
+
+
+@pytest.mark.parametrize(("text", "locale"), CONFIDENT)
+def test_the_issues_crisis_texts_get_the_crisis_reply_alone(library, text, locale):
+    reply = answer(library, text, US)
+    assert reply.topic == CRISIS, reply.why
+    assert reply.locale == locale
+    assert reply.why.startswith("crisis: ") and reply.why != "crisis: "  # names the rule that fired
+    assert reply.messages == (library.crisis(locale, "US"),)
+
+
+@pytest.mark.parametrize("text", NOT_CONFIDENT)
+def test_ordinary_texts_with_tempting_words_never_get_the_crisis_reply_alone(library, text):
+    assert answer(library, text, US).topic != CRISIS
+
+
+def test_vietnamese_tone_marks_tell_suicide_from_slowly(library):
+    assert answer(library, "tôi muốn tự tử", Sender(SMS, "VN")).topic == CRISIS
+    assert answer(library, "từ từ", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)
+    assert answer(library, "tư vấn", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)
+    assert answer(library, "toi muon tu tu", Sender(SMS, "VN")).topic == CRISIS_SOFT  # no marks: the weaker tier
+
+
+def test_a_weaker_signal_gets_the_whole_crisis_reply_then_the_answer_in_one_message(library):
+    for text, channel in (("MEDS how many pills is too many", SMS), ("how many pills is too many", WHATSAPP)):
+        reply = answer(library, text, Sender(channel, "US"))
+        assert reply.topic == CRISIS_SOFT, reply.why
+        assert len(reply.messages) == 1
+        crisis = library.crisis("en", "US")
+        assert reply.messages[0].startswith(crisis + "\n")
+        assert len(reply.messages[0]) > len(crisis) + 20  # the ordinary answer follows
+        assert Budget(channel).fits(reply.messages[0])
+        assert "weaker crisis signal" in reply.why
+
+
+def test_a_weaker_signal_before_a_topic_page_keeps_the_page_within_budget(library):
+    """Where the whole crisis reply and the page do not fit together, the page is cut and its hint asks
+    for the same page, so nothing of it is lost."""
+    crisis = library.crisis("es", "MX")
+    pages = library.topic_pages("MEDS", "es", SMS)
+    combined = with_crisis(library, crisis, pages, 1, SMS, "MX")
+    assert combined.startswith(crisis + "\n") and Budget(SMS).fits(combined)
+    assert combined.endswith("MEDICAMENTOS ES 1 para ver más") or combined.endswith("MEDICAMENTOS 1 para ver más")
+
+
+def test_languages_we_do_not_ship_still_get_their_countrys_line(library):
+    for text, country, number in (
+        ("ich will nicht mehr leben", "DE", "0800 111 0 111"),
+        ("voglio farla finita", "GB", "116 123"),
+        ("main marna chahta hoon", "IN", "14416"),
+    ):
+        reply = answer(library, text, Sender(SMS, country))
+        assert reply.topic == CRISIS, (text, reply.why)
+        assert number in reply.text
+
+
+def test_both_tiers_pass_the_flood_gate_and_are_counted_apart(make_app, twilio):
+    app = make_app(flood_limit=1)
+    client = app.test_client()
+    from conftest import Twilio
+
+    phone = Twilio(client)
+    assert message_text(phone.post("MEDS", sender="+15550009999"))
+    assert message_text(phone.post("MEDS", sender="+15550009999")).startswith("You have sent many")
+    assert "988" in message_text(phone.post("too many pills", sender="+15550009999"))
+    app.extensions["textline"].counts.flush()
+    topics = {row["topic"] for row in app.extensions["textline"].counts.rows()}
+    assert "crisis_soft" in topics
+
+
+def test_a_changed_english_crisis_list_keeps_every_translation_matching(content_copy):
+    path = content_copy / "content" / "crisis.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("SUICIDAL, SUICIDAL THOUGHTS,", "SUICIDAL, SUICIDAL THOUGHTS, NEW ENGLISH PHRASE,", 1))
+    authoring.update(content_copy / "content", content_copy / "translations")
+    library = load_library(content_copy / "content", content_copy / "translations", "en")
+    assert {"es", "ru", "zh"} <= set(library.locales)  # still offered
+    for message, country in (
+        ("quiero morir", "MX"),
+        ("хочу умереть", "RU"),
+        ("我想死", "CN"),
+        ("new english phrase", "US"),
+    ):
+        assert answer(library, message, Sender(SMS, country)).topic == CRISIS, message
+    problems = check(content_copy / "content", content_copy / "translations")
+    assert any("crisis phrases" in p.text and "stale" in p.text for p in problems)  # fails content check loudly
+
+
+def test_the_cli_names_the_rule_above_its_last_line(runner):
+    lines = runner.invoke(args=["text", "I want to die"]).output.splitlines()
+    assert lines[-2].startswith("(why: crisis: en: ") and lines[-1].startswith("-- ")
+
+
+# -- the development set: floors on the frozen third ---------------------------------------------
+
+FROZEN = crisis_cases()
+
+
+@pytest.fixture(scope="module")
+def frozen_scores():
+    from service.content import load_library
+    from service.settings import ROOT
+
+    library = load_library(ROOT / "content", ROOT / "translations", "en")
+    return score_crisis(library, FROZEN, "frozen")
+
+
+def test_the_set_is_large_enough_and_a_third_is_frozen():
+    by_language: dict[str, list] = {}
+    for case in FROZEN:
+        by_language.setdefault(case.language, []).append(case)
+    for language, cases in by_language.items():
+        crisis = sum(c.crisis for c in cases)
+        least = (60, 40) if language == "en" else (15, 8) if language in ("de", "it", "hi") else (25, 15)
+        assert crisis >= least[0] and len(cases) - crisis >= least[1], language
+        assert 0.25 <= sum(c.frozen for c in cases) / len(cases) <= 0.4, language
