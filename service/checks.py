@@ -6,6 +6,8 @@ catalog out of date, untranslated or stale entries, lines GNU msgfmt rejects,
 keywords no country ever reaches, replies over their budget.
 """
 
+import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -29,9 +31,81 @@ def check(content_dir: Path, translations_dir: Path, default_locale: str = "en")
     for locale, po_path in catalog_paths(translations_dir).items():
         problems += _msgfmt_problems(locale, po_path)
         problems += _catalog_problems(locale, po_path, messages)
+    problems += _glued_addresses(library)
     problems += _unreachable_keywords(library)
     problems += _budget_problems(library)
+    with_contact = load_library(content_dir, translations_dir, default_locale, contact=SAMPLE_CONTACT)
+    problems += _carrier_problems(with_contact)
     return _unique(problems)
+
+
+# HELP must fit one SMS page with a clinic contact this long (and the longest crisis line of any country).
+SAMPLE_CONTACT = "+1 555 010 0199 textline.org/c"
+MENU_PAGES = 2
+
+
+def _carrier_problems(library: Library) -> list[Problem]:
+    """HELP in one SMS page (CTIA: program, how to stop, rates in the first message); menus in two at most."""
+    problems = []
+    messages = library.content.messages
+    countries = [None, *library.content.crisis_lines]
+    longest = max(countries, key=lambda c: len(library.crisis(SOURCE_LOCALE, c, short=True)))
+    for locale in library.locales:
+        help_pages = library.help_pages(locale, SMS, longest).pages
+        if len(help_pages) > 1:
+            problems.append(
+                Problem(
+                    *_where(library, locale, messages["help"]),
+                    f"{locale}: HELP takes {len(help_pages)} SMS pages with a {len(SAMPLE_CONTACT)}-"
+                    f"character clinic contact and the crisis line for {longest}; carriers need it in "
+                    "one: shorten the help text",
+                    locale,
+                )
+            )
+        for country in countries:
+            menu = library.menu_pages(locale, SMS, country).pages
+            if len(menu) > MENU_PAGES:
+                problems.append(
+                    Problem(
+                        *_where(library, locale, messages["menu"]),
+                        f"{locale}: the menu takes {len(menu)} SMS pages for {country or 'other countries'}; "
+                        f"at most {MENU_PAGES}: shorten the menu or the topic titles",
+                        locale,
+                    )
+                )
+                break
+    return problems
+
+
+REVIEW_DAYS = 365
+
+
+def review_warnings(content_dir: Path, today: dt.date | None = None) -> list[Problem]:
+    """Topics whose review is missing or older than a year: a warning for staff, never a failure."""
+    from .content import read_content
+
+    today = today or dt.date.today()
+    content, _ = read_content(content_dir)
+    warnings = []
+    for name, topic in content.topics.items():
+        review = topic.review
+        if review is None:
+            warnings.append(
+                Problem(
+                    topic.keywords.path, 1, f"{name}: no review: add review: date, by (a role) and source", topic=name
+                )
+            )
+        elif (today - dt.date.fromisoformat(review.date)).days > REVIEW_DAYS:
+            warnings.append(
+                Problem(
+                    topic.keywords.path,
+                    review.line,
+                    f"{name}: last reviewed {review.date}, more "
+                    f"than {REVIEW_DAYS} days ago: review it against its source",
+                    topic=name,
+                )
+            )
+    return warnings
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -144,6 +218,32 @@ def _where(library: Library, locale: str, message: Message) -> tuple[str, int]:
         return message.path, message.line
     catalog = library.catalogs[locale]
     return catalog.path, catalog.line(message)
+
+
+# A web address must be followed by a space, punctuation or the end: "findahelpline.com에서" is not a link.
+_GLUED_ADDRESS = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|info|io)(?=[^\s.,;:!?)\]\"'/。，、！？）」])")
+
+
+def _glued_addresses(library: Library) -> list[Problem]:
+    problems = []
+    for locale in library.locales[1:]:
+        catalog = library.catalogs[locale]
+        for message in library.content.all_messages():
+            text = catalog.get(message.context, message.id) or ""
+            match = _GLUED_ADDRESS.search(text)
+            if match:
+                problems.append(
+                    Problem(
+                        catalog.path,
+                        catalog.line(message),
+                        f"{locale}: {message.context!r}: the "
+                        f"address {match.group(0)} runs into the next word; phones may not see the "
+                        "link: add a space or punctuation after it",
+                        locale,
+                        message.topic,
+                    )
+                )
+    return problems
 
 
 def _unreachable_keywords(library: Library) -> list[Problem]:

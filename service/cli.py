@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
-from .checks import check
+from .checks import check, review_warnings
 from .content import TEMPLATE, authoring
 from .core import CHANNELS, SMS, WHATSAPP, ContentError, Sender, answer
 from .core.reports import describe, efficiency, page_table
@@ -126,8 +126,17 @@ def check_command():
     problems = check(settings.content_dir, settings.translations_dir, settings.default_locale)
     for problem in problems:
         click.echo(str(problem), err=True)
+    for warning in review_warnings(settings.content_dir):
+        click.echo(f"warning: {warning}", err=True)
     library = textline().library.current()
     click.echo(f"offered: {' '.join(library.locales)}")
+    about = next(iter(library.content.topics), None)
+    for locale in sorted(library.content.languages.sms_fold & set(library.locales)):
+        sample = library.topic_pages(about, locale, SMS).pages[0][:90] if about else ""
+        click.echo(
+            f"{locale}: SMS pages fold accents to GSM-7, e.g. {sample!r}... "
+            f"(every page: textline content preview TOPIC --locale {locale})"
+        )
     for locale, missing in library.pending.items():
         click.echo(f"not offered yet: {locale}, which lacks {', '.join(missing)}")
     click.echo(
@@ -201,6 +210,9 @@ def report_command(channel):
     library = textline().library.current()
     click.echo(page_table(library, channel))
     if channel == SMS:
+        folding = " ".join(sorted(library.content.languages.sms_fold))
+        click.echo(f"\nWithout folding accents to GSM-7 (as sent before; folded today on SMS: {folding}):")
+        click.echo(page_table(library.without_folding(), channel))
         used, paid = efficiency(library, "en")
         click.echo(f"\nEnglish SMS pages carry text in {used} of {paid} paid characters: {used / paid:.1%}")
 

@@ -74,4 +74,9 @@ def load_catalog(locale: str, po_path: Path) -> Catalog:
         lines[key] = message.lineno
         if message.string and isinstance(message.string, str):
             (fuzzy if message.fuzzy else entries)[key] = message.string
-    return Catalog(locale, display_path(po_path), entries, lines, fuzzy)
+    draft = "awaits review" in (catalog.header_comment or "")
+    revised = catalog.revision_date.strftime("%Y-%m-%d") if hasattr(catalog.revision_date, "strftime") else ""
+    review = ("draft awaiting review by a native-speaking clinician" if draft else "reviewed") + (
+        f", revised {revised}" if revised else ""
+    )
+    return Catalog(locale, display_path(po_path), entries, lines, fuzzy, review)

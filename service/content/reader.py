@@ -1,5 +1,6 @@
 """Read the English source texts in ``content/``, keeping file and line of each."""
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ..core import (
     Languages,
     Message,
     Problem,
+    Review,
     Topic,
     compact,
     needs,
@@ -201,7 +203,7 @@ def page_budget_note() -> str:
 
 
 def _parse_topic(path, root) -> Topic:
-    fields = _mapping(path, root, required=("keyword", "title", "paragraphs"), optional=("aliases",))
+    fields = _mapping(path, root, required=("keyword", "title", "paragraphs"), optional=("aliases", "review"))
     name = _scalar(path, fields["keyword"])
     if not name or not name.replace("_", "").isalnum() or name != name.upper():
         raise ContentError([Problem(path, _line(fields["keyword"]), f"keyword {name!r} must be one word in capitals")])
@@ -234,7 +236,14 @@ def _parse_topic(path, root) -> Topic:
     for message in texts:
         if not message.id.strip():
             raise ContentError([Problem(path, message.line, "empty paragraph")])
-    return Topic(name, aliases, keywords, title, texts)
+    review = None
+    if "review" in fields:
+        entry = _mapping(path, fields["review"], required=("date", "by", "source"))
+        values = {key: _scalar(path, value) for key, value in entry.items()}
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["date"]):
+            raise ContentError([Problem(path, _line(entry["date"]), "review date must be YYYY-MM-DD", topic=name)])
+        review = Review(values["date"], values["by"], values["source"], _line(fields["review"]))
+    return Topic(name, aliases, keywords, title, texts, review)
 
 
 def _parse_messages(path, root):
@@ -314,7 +323,7 @@ def _parse_countries(path, root):
 
 
 def _parse_languages(path, root) -> Languages:
-    fields = _mapping(path, root, optional=("shared_keywords", "cldr_aliases", "marks_matter"))
+    fields = _mapping(path, root, optional=("shared_keywords", "cldr_aliases", "marks_matter", "sms_fold_accents"))
     pairs = set()
     for node in _sequence(path, fields.get("shared_keywords")):
         pair = [_scalar(path, item) for item in _sequence(path, node)]
@@ -323,7 +332,8 @@ def _parse_languages(path, root) -> Languages:
         pairs.add(frozenset(pair))
     aliases = dict(_pairs(path, fields["cldr_aliases"])) if "cldr_aliases" in fields else {}
     marks = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("marks_matter")))
-    return Languages(frozenset(pairs), {key: _scalar(path, value) for key, value in aliases.items()}, marks)
+    fold = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("sms_fold_accents")))
+    return Languages(frozenset(pairs), {key: _scalar(path, value) for key, value in aliases.items()}, marks, fold)
 
 
 def _notes(path, node, context):

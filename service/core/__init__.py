@@ -4,7 +4,7 @@ from . import needs
 from .library import Library, offer_messages
 from .live import LiveLibrary
 from .lookup import SOURCE_LOCALE, split_words
-from .model import Catalog, Content, ContentError, CrisisLine, Languages, Message, Problem, Topic
+from .model import Catalog, Content, ContentError, CrisisLine, Languages, Message, Problem, Review, Topic
 from .normalize import compact, normalize
 from .pages import TopicPages
 from .paging import CHANNELS, SMS, SMS_SEGMENTS, WHATSAPP, WHATSAPP_CHARACTERS, Budget, paginate
@@ -40,6 +40,7 @@ __all__ = [
     "Message",
     "Problem",
     "Reply",
+    "Review",
     "Sender",
     "Topic",
     "TopicPages",

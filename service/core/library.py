@@ -1,21 +1,23 @@
 """Everything a reply needs, per locale and channel, built once from content and catalogs."""
 
 import functools
+import math
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 
 from babel import Locale
 from babel.languages import get_official_languages
 
-from . import menus, needs
+from . import language, menus, needs
 from .crisis import CrisisMatcher, Signal
 from .lookup import SOURCE_LOCALE, Translations, split_words
 from .model import Catalog, Content, Message, Problem
-from .normalize import compact
+from .normalize import compact, normalize
 from .pages import TopicPages, topic_messages, topic_pages
-from .paging import CHANNELS
-from .segments import gsm_friendly
+from .paging import CHANNELS, SMS
+from .segments import gsm_fold, gsm_friendly
 
 
 class Library:
@@ -48,6 +50,19 @@ class Library:
         for locale in self.locales:
             self._index_words(locale)
         self.scripts = self._scripts()
+        self._vocabularies: dict[str, frozenset[str]] = {}
+        latin = [loc for loc in self.locales if not any(loc in found for found in self.scripts.values())]
+        self.language_model = language.LanguageModel({loc: self._texts(loc) for loc in latin})
+        # Words of our catalogs that name one of their locales: keywords, menu, help and language words.
+        self._word_locales: dict[str, set[str]] = {}
+        for word, owners in self.topic_words.items():
+            self._word_locales.setdefault(word, set()).update(owners)
+        for index in (self.menu_words, self.help_words):
+            for word, owner_set in index.items():
+                self._word_locales.setdefault(word, set()).update(owner_set)
+        self._keyword_typos = _deletion_index(w for w in self.topic_words if len(w) >= KEYWORD_TYPO_MIN and w.isalpha())
+        reserved = {*needs.STOP_WORDS, *needs.START_WORDS, *self.menu_words, *self.help_words}
+        self._reserved_typos = _deletion_index(reserved)
         self.pages = {
             (topic, locale, channel): topic_pages(self, topic, locale, channel)
             for topic in content.topics
@@ -88,6 +103,17 @@ class Library:
     def topic_pages(self, topic: str, locale: str, channel: str) -> TopicPages:
         return self.pages[(topic, locale, channel)]
 
+    def for_channel(self, locale: str, channel: str, text: str) -> str:
+        """``text`` as sent: on SMS, in a language that allows it, folded to GSM-7 (a third of the price)."""
+        if channel == SMS and locale in self.content.languages.sms_fold:
+            return gsm_fold(text)
+        return unicodedata.normalize("NFC", text)
+
+    def without_folding(self) -> "Library":
+        """The same library with no language folding accents on SMS: what folding saves, for reports."""
+        languages = replace(self.content.languages, sms_fold=frozenset())
+        return Library(replace(self.content, languages=languages), self.catalogs, self.default_locale, self.contact)
+
     def message(self, name: str, locale: str, **fields) -> str:
         """A message from messages.yaml (a name in ``needs``) in ``locale`` or its fallback, filled in."""
         message = self.content.messages[name]
@@ -122,9 +148,7 @@ class Library:
 
     def menu_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
         """The menu, led by the crisis line for ``country``, in pages (built when first asked for)."""
-        return self._cached(
-            ("menu", locale, channel, self._crisis_key(country)), lambda: menus.menu(self, locale, channel, country)
-        )
+        return self._cached(("menu", locale, channel, country), lambda: menus.menu(self, locale, channel, country))
 
     def help_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
         """HELP: program, how to stop, rates, the clinic contact and the crisis line."""
@@ -132,6 +156,88 @@ class Library:
             ("help", locale, channel, self._crisis_key(country)),
             lambda: menus.help_reply(self, locale, channel, country),
         )
+
+    def near_keyword(self, key: str) -> dict[str, str] | None:
+        """Topic keywords a single typo away from ``key`` (a letter missing, extra, changed or two swapped),
+        as {locale: topic} when they all name one topic per locale; else None. Nothing near a carrier,
+        menu, help or language word is read as a keyword ("STPO" is not a topic)."""
+        if len(key) < KEYWORD_TYPO_MIN - 1 or not key.isalpha() or key in self.language_words:
+            return None
+        if self._near(self._reserved_typos, key):
+            return None
+        owners: dict[str, str] = {}
+        for word in self._near(self._keyword_typos, key):
+            for locale, topic in self.topic_words[word].items():
+                if owners.setdefault(locale, topic) != topic:
+                    return None
+        return owners or None
+
+    @staticmethod
+    def _near(index: dict[str, set[str]], key: str) -> set[str]:
+        found = set(index.get(key, ()))
+        for n in range(len(key)):
+            found |= index.get(key[:n] + key[n + 1 :], set())
+        return {word for word in found if _one_typo(key, word) or word == key}
+
+    def vocabulary(self, locale: str) -> frozenset[str]:
+        """The words of ``locale``'s catalog (its English for English), normalized: what is an ordinary word there."""
+        found = self._vocabularies.get(locale)
+        if found is None:
+            texts = self._texts(locale)
+            found = self._vocabularies[locale] = frozenset(w for text in texts for w in normalize(text).split())
+        return found
+
+    def identify(self, text: str, country: str | None) -> tuple[str, str]:
+        """The served locale ``text`` is written in, and how it was told: its script; else our catalogs' own
+        words in it; else its letters; the country breaks ties and decides for short or unclear texts."""
+        scripts = self.script_locales(text)
+        if scripts:
+            return self.pick(scripts, country), "script"
+        words = normalize(text).split()
+        votes: dict[str, int] = {}
+        for word in words:
+            for locale in self._word_locales.get(word, ()):
+                votes[locale] = votes.get(locale, 0) + 1
+        scores, size = self.language_model.scores(text)
+        if not scores:
+            return self._country_or_default(country, set(self.locales)), "no letters: country"
+        ranked = sorted(scores, key=scores.__getitem__)
+        margin = language.SURE * size
+        close = {loc for loc in ranked if scores[loc] - scores[ranked[0]] < margin}
+        voted = {loc for loc in votes if loc in close or loc not in scores}
+        if voted:  # our words decide between languages whose letters are close
+            most = max(votes[loc] for loc in voted)
+            chosen = {loc for loc in voted if votes[loc] == most}
+            return min(chosen, key=lambda loc: scores.get(loc, math.inf)), "our words"
+        letters = sum(c.isalpha() for c in text)
+        if letters >= language.SHORT and len(close) == 1:
+            return ranked[0], "letters"
+        return self._country_or_default(country, close, ranked[0]), "letters and country"
+
+    def pick(self, candidates: set[str], country: str | None) -> str:
+        """One locale from several that share a word: the sender's country's, then the default."""
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        for lang in self.country_languages(country):
+            for locale in sorted(candidates):
+                if locale == lang or locale.split("_")[0] == lang:
+                    return locale
+        if self.default_locale in candidates:
+            return self.default_locale
+        return sorted(candidates)[0]
+
+    def _country_or_default(self, country: str | None, candidates: set[str], best: str | None = None) -> str:
+        for lang in self.country_languages(country):
+            if lang in candidates:
+                return lang
+        return best or self.default_locale
+
+    def _texts(self, locale: str) -> list[str]:
+        """Everything written in ``locale``: its catalog (crisis lists included: they are how people text)."""
+        if locale == SOURCE_LOCALE:
+            return [m.id for m in self.content.all_messages()]
+        catalog = self.catalogs.get(locale)
+        return list(catalog.entries.values()) if catalog else []
 
     def country_languages(self, country: str | None) -> tuple[str, ...]:
         """Languages of ``country``: content/countries.yaml first, else CLDR."""
@@ -210,6 +316,34 @@ def offer_messages(content: Content) -> list[Message]:
         *content.crisis_messages.values(),
         *content.crisis_lists.values(),
     ]
+
+
+KEYWORD_TYPO_MIN = 4  # keywords this long forgive one typo (MEDZ, DOCTER, THERAPHY)
+
+
+def _deletion_index(words) -> dict[str, set[str]]:
+    """Each word and each of its one-letter deletions -> the words: finds words one edit away in a few lookups."""
+    index: dict[str, set[str]] = {}
+    for word in words:
+        for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
+            index.setdefault(key, set()).add(word)
+    return index
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """One insertion, deletion, substitution or swap of neighbours apart (not equal)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (
+        i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    )
 
 
 _NAMED = re.compile(r"([^\W\d_][\w-]+) ?[(（]([^)）]*)[)）]")

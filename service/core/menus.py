@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from . import needs
 from .model import Content, Message
+from .normalize import compact
 from .pages import TopicPages, make_pages
 from .segments import gsm_friendly
 
@@ -42,12 +43,23 @@ def menu(library: "Library", locale: str, channel: str, country: str | None) -> 
     lines = []
     for topic in content.topics.values():
         step = tr.resolve(effective, [topic.keywords, topic.title])
-        lines.append(template.format(keyword=tr.words(step, topic.keywords)[0], title=tr.text(step, topic.title)))
+        keyword = menu_keyword(library, step, tr.words(step, topic.keywords), country)
+        lines.append(template.format(keyword=keyword, title=tr.text(step, topic.title)))
     languages = " ".join(loc.upper() for loc in library.locales if loc != effective)
     text = tr.text(effective, content.messages[needs.MENU]) or ""
     body = text.format(topics="\n".join(lines), languages=languages)
     paragraphs = [library.crisis(effective, country, short=True), *body.split("\n")]
-    return make_pages(library, effective, content.words[needs.MENU_WORDS], paragraphs, channel)
+    return make_pages(library, effective, content.words[needs.MENU_WORDS], paragraphs, channel, lines=True)
+
+
+def menu_keyword(library: "Library", locale: str, words: list[str], country: str | None) -> str:
+    """The word a menu shows for a topic, as it answers in ``locale`` when texted from ``country``:
+    a word another language shares and the country would give to it (Portuguese TERAPIA is also
+    Spanish, and Spanish wins from the US) is shown with the language code, as page hints are."""
+    owners = set(library.topic_words.get(compact(words[0]), {}))
+    if owners <= {locale} or library.pick(owners, country) == locale:
+        return words[0]
+    return f"{words[0]} {locale.upper()}"
 
 
 def help_reply(library: "Library", locale: str, channel: str, country: str | None) -> TopicPages:

@@ -3,7 +3,7 @@
 content/ builds these from files; the core only reads them.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,23 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Review:
+    """Who last checked a topic against its source, and when (a role is enough: "clinic nurse")."""
+
+    date: str  # YYYY-MM-DD
+    by: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Topic:
     name: str
     aliases: tuple[str, ...]
     keywords: Message
     title: Message
     paragraphs: tuple[Message, ...]
+    review: Review | None = None
 
     def messages(self) -> tuple[Message, ...]:
         return (self.keywords, self.title, *self.paragraphs)
@@ -50,6 +61,8 @@ class Languages:
     cldr_aliases: dict[str, str] = field(default_factory=dict)
     # Languages whose marks change a word's meaning (Vietnamese tones): crisis words match softly without them.
     marks_matter: frozenset[str] = frozenset()
+    # Languages whose SMS replies fold letters outside GSM-7 to their nearest GSM-7 letter (á -> a).
+    sms_fold: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,7 @@ class Catalog:
     entries: dict[tuple[str, str], str]
     lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (context, msgid) -> line in the .po
     fuzzy: dict[tuple[str, str], str] = field(default_factory=dict)  # stale translations, not served
+    review: str = ""  # the header's word on review: a draft awaiting a clinician, or reviewed; and when revised
 
     def get(self, context: str, msgid: str) -> str | None:
         return self.entries.get((context, msgid))
@@ -122,7 +136,7 @@ class Catalog:
         """This catalog less the entries ``keys``: they fall back as if untranslated."""
         keys = set(keys)
         kept = {k: v for k, v in self.entries.items() if k not in keys}
-        return Catalog(self.locale, self.path, kept, self.lines, self.fuzzy)
+        return replace(self, entries=kept)
 
     def overriding(self, entries: dict[tuple[str, str], str]) -> "Catalog":
-        return Catalog(self.locale, self.path, {**self.entries, **entries}, self.lines, self.fuzzy)
+        return replace(self, entries={**self.entries, **entries})

@@ -7,7 +7,6 @@ from . import needs
 from .model import Message
 from .normalize import compact
 from .paging import Budget, paginate
-from .segments import gsm_friendly
 
 if TYPE_CHECKING:
     from .library import Library
@@ -35,15 +34,24 @@ def topic_pages(library: "Library", topic: str, locale: str, channel: str) -> To
     paragraphs = [tr.text(effective, m) or m.id for m in spec.paragraphs]
     pages = make_pages(library, effective, spec.keywords, paragraphs, channel)
     past_end = tr.text(effective, library.content.messages[needs.PAST_END]) or ""
-    text = gsm_friendly(past_end.format(keyword=pages.keyword, count=len(pages.pages)))
+    text = library.for_channel(effective, channel, past_end.format(keyword=pages.keyword, count=len(pages.pages)))
     return TopicPages(pages.locale, pages.keyword, pages.pages, text)
 
 
-def make_pages(library: "Library", locale: str, words: Message, paragraphs: list[str], channel: str) -> TopicPages:
-    """``paragraphs`` in pages for ``channel``, hinting at the first of ``words`` in ``locale``."""
+def make_pages(
+    library: "Library", locale: str, words: Message, paragraphs: list[str], channel: str, lines: bool = False
+) -> TopicPages:
+    """``paragraphs`` in pages for ``channel`` (folded to GSM-7 where the language allows, on SMS),
+    hinting at the first of ``words`` in ``locale``; with ``lines``, pages break only between paragraphs."""
     keyword = hint_keyword(library, locale, words)
     hint = library.translations.text(locale, library.content.messages[needs.MORE]) or ""
-    pages = paginate(paragraphs, Budget(channel), lambda page: hint.format(keyword=keyword, page=page))
+    paragraphs = [library.for_channel(locale, channel, p) for p in paragraphs]
+    pages = paginate(
+        paragraphs,
+        Budget(channel),
+        lambda page: library.for_channel(locale, channel, hint.format(keyword=keyword, page=page)),
+        lines,
+    )
     return TopicPages(locale, keyword, pages)
 
 
@@ -69,8 +77,9 @@ def with_crisis(
     Where both do not fit, the page is cut short and ends with the hint to text
     for page ``number`` itself, so nothing of it is lost.
     """
+    crisis = library.for_channel(pages.locale, channel, crisis)
     paragraphs = pages.pages[number - 1].split("\n")
-    if paragraphs[0] == library.crisis(pages.locale, country, short=True):
+    if paragraphs[0] == library.for_channel(pages.locale, channel, library.crisis(pages.locale, country, short=True)):
         paragraphs = paragraphs[1:]  # menus and HELP open with the short line: the whole reply replaces it
     budget = Budget(channel)
     joined = "\n".join([crisis, *paragraphs])
@@ -79,4 +88,5 @@ def with_crisis(
     hint = library.translations.text(pages.locale, library.content.messages[needs.MORE]) or ""
     if number < len(pages.pages) and paragraphs[-1] == hint.format(keyword=pages.keyword, page=number + 1):
         paragraphs = paragraphs[:-1]
-    return paginate([crisis, *paragraphs], budget, lambda _: hint.format(keyword=pages.keyword, page=number))[0]
+    this_page = library.for_channel(pages.locale, channel, hint.format(keyword=pages.keyword, page=number))
+    return paginate([crisis, *paragraphs], budget, lambda _: this_page)[0]

@@ -28,15 +28,20 @@ class Budget:
         return segment(text).segments <= SMS_SEGMENTS
 
 
-def paginate(paragraphs: list[str], budget: Budget, hint: Callable[[int], str]) -> tuple[str, ...]:
+def paginate(paragraphs: list[str], budget: Budget, hint: Callable[[int], str], lines: bool = False) -> tuple[str, ...]:
     """Split ``paragraphs`` into pages; every page but the last ends with ``hint(next_page)``.
 
     Whole paragraphs are kept together where they fit; otherwise a page is
     filled sentence by sentence, then word by word, so that a page uses the
-    segments it pays for.
+    segments it pays for. With ``lines`` (menus), pages break only between
+    paragraphs, unless one alone is longer than a page.
     """
     paragraphs = [gsm_friendly(p) for p in paragraphs]
-    pieces = [(n, piece) for n, text in enumerate(paragraphs) for piece in _pieces(text, budget, hint)]
+    pieces = [
+        (n, piece)
+        for n, text in enumerate(paragraphs)
+        for piece in ([text] if lines and budget.fits(text + "\n" + hint(99)) else _pieces(text, budget, hint))
+    ]
     pages: list[str] = []
     start = 0
     while start < len(pieces):
@@ -48,7 +53,7 @@ def paginate(paragraphs: list[str], budget: Budget, hint: Callable[[int], str]) 
         end = start + 1
         while end < len(pieces) and budget.fits(_join(pieces[start : end + 1]) + footer):
             end += 1
-        if end < len(pieces):
+        if end < len(pieces) and not lines:
             end = _fill(pieces, start, end, budget, footer)
         body = _join(pieces[start:end])
         if not budget.fits(body + footer):

@@ -1,6 +1,6 @@
 """The core: one inbound text in, one reply out. No Flask, no database."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import phonenumbers
 
@@ -54,6 +54,12 @@ class Sender:
 
 def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
     """Reply to one message, as the webhook, the simulator and ``textline text`` do."""
+    reply = _answer(library, body, sender, opted_out_by_twilio)
+    sent = tuple(library.for_channel(reply.locale, sender.channel, text) for text in reply.messages)
+    return reply if sent == reply.messages else replace(reply, messages=sent)
+
+
+def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
     text = normalize(body[:MAX_BODY])
     carrier_word = text in STOP_WORDS or text in START_WORDS  # never read as anything else
     signal = None if carrier_word else library.crisis_signal(body[:MAX_BODY])
@@ -87,6 +93,9 @@ def _ordinary(library: Library, text: str, sender: Sender) -> tuple[TopicPages, 
     words, page, language = _peel(library, text.split())
     number = max(page or 1, 1)
     key = "".join(words)
+    if language and not (key in library.topic_words or key in library.menu_words or key in library.help_words):
+        words, language = text.split(), None  # "sinaktan ko ang sarili ko": a code only follows our own words
+        key = "".join(words)
     if key in library.help_words:
         locale = language or pick_locale(library, library.help_words[key], sender)
         return library.help_pages(locale, sender.channel, sender.country), HELP, number, "help word"
@@ -94,14 +103,17 @@ def _ordinary(library: Library, text: str, sender: Sender) -> tuple[TopicPages, 
         locale = language or pick_locale(library, library.menu_words[key], sender)
         return library.menu_pages(locale, sender.channel, sender.country), MENU, number, "menu word"
     owners = library.topic_words.get(key)
+    why = "keyword"
+    if not owners and (near := library.near_keyword(key)):  # THERAPHY, MEDZ, DOCTER: a keyword, mistyped
+        owners, why = near, "keyword, mistyped"
     if owners:
         locale = language or pick_locale(library, set(owners), sender)
         topic = owners.get(locale) or next(iter(owners.values()))
-        return library.topic_pages(topic, locale, sender.channel), topic, number, "keyword"
-    # Not understood: the menu, in the language its script implies if any.
-    scripts = library.script_locales(text)
-    locale = language or (pick_locale(library, scripts, sender) if scripts else library.default_locale)
-    return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, "not understood"
+        return library.topic_pages(topic, locale, sender.channel), topic, number, why
+    # Not understood: the menu, in the language of its script, words and letters.
+    locale, how = library.identify(text, sender.country)
+    locale = language or locale
+    return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, f"not understood ({how})"
 
 
 def _crisis_locale(library: Library, signal: Signal, sender: Sender, prefer: str | None = None) -> str:
@@ -140,21 +152,25 @@ def _peel(library: Library, words: list[str]) -> tuple[list[str], int | None, st
         size = next((n for n in (2, 1) if len(words) > n and "".join(words[-n:]) in library.language_words), 0)
         if language is not None or not size:
             break
-        language, words = library.language_words["".join(words[-size:])], words[:-size]
+        code = library.language_words["".join(words[-size:])]
+        if size == 1 and _ordinary_word(library, words[-1], words[:-1], code):
+            words = words[:-1]  # "GAMOT KO": Tagalog for "my medicine", not GAMOT in Korean
+            break
+        language, words = code, words[:-size]
     return words, page, language
+
+
+def _ordinary_word(library: Library, word: str, before: list[str], code: str) -> bool:
+    """Whether a trailing language code is, in the language of the keyword before it, an ordinary word.
+
+    Only then is it doubted: any form our own replies print (MEDICAMENTOS ES 2) names its own language."""
+    owners = library.topic_words.get("".join(before), {})
+    return bool(owners) and code not in owners and any(word in library.vocabulary(loc) for loc in owners)
 
 
 def pick_locale(library: Library, candidates: set[str], sender: Sender) -> str:
     """One locale from several that share a word: sender's country, then default."""
-    if len(candidates) == 1:
-        return next(iter(candidates))
-    for language in library.country_languages(sender.country):
-        for locale in sorted(candidates):
-            if locale == language or locale.split("_")[0] == language:
-                return locale
-    if library.default_locale in candidates:
-        return library.default_locale
-    return sorted(candidates)[0]
+    return library.pick(candidates, sender.country)
 
 
 def _country_of(number: str) -> str | None:

@@ -1,5 +1,6 @@
 """Count SMS segments exactly as carriers bill them (GSM 03.38 and UCS-2)."""
 
+import unicodedata
 from dataclasses import dataclass
 
 GSM7_BASIC = frozenset(
@@ -73,6 +74,30 @@ def segment(text: str) -> Segmentation:
             segments, used = segments + 1, 0
         used += cost
     return Segmentation(encoding, units, segments)
+
+
+# Letters GSM-7 lacks that have no single-letter base, and punctuation typed by phones.
+_FOLDS = {"œ": "oe", "Œ": "OE", "ß": "ß", "«": '"', "»": '"', "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+
+
+def gsm_fold(text: str) -> str:
+    """``text`` in GSM-7 where folding letters to their nearest GSM-7 letter gets it there
+    (á -> a, ç -> c, ê -> e; é, ñ, ü, à, è, ì, ò, ù, ¿ and ¡ are GSM-7 and stay), as RapidPro
+    does; otherwise ``text`` as it was: one letter that cannot fold keeps the whole message UCS-2,
+    so folding the others would lose their accents for nothing."""
+    text = unicodedata.normalize("NFC", gsm_friendly(text))
+    if is_gsm7(text):
+        return text
+    out = []
+    for char in text:
+        if char in GSM7_BASIC or char in GSM7_EXTENSION:
+            out.append(char)
+            continue
+        base = _FOLDS.get(char) or unicodedata.normalize("NFD", char)[0]
+        if not all(c in GSM7_BASIC for c in base):
+            return text
+        out.append(base)
+    return "".join(out)
 
 
 def gsm_friendly(text: str) -> str:

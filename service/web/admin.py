@@ -307,9 +307,14 @@ def content():
                     "keyword": pages.keyword,
                     "pages": [PagePreview(n, text, describe(text, channel)) for n, text in enumerate(pages.pages, 1)],
                     "problems": placed.get((locale, topic), []),
+                    "review": library.content.topics[topic].review,
                 }
             )
-        sections.append({"locale": locale, "topics": topics, "problems": placed.get((locale, None), [])})
+        catalog = library.catalogs.get(locale)
+        review = catalog.review if catalog else "the English source"
+        sections.append(
+            {"locale": locale, "topics": topics, "problems": placed.get((locale, None), []), "review": review}
+        )
     return render_template(
         "admin/content.html",
         sections=sections,
@@ -319,6 +324,7 @@ def content():
         locales=library.locales,
         topics=list(library.content.topics),
         pending=library.pending,
+        folding=sorted(library.content.languages.sms_fold & set(library.locales)),
         status={(t, loc): library.status(t, loc) for t in library.content.topics for loc in library.locales},
         check_available=True,
         problems=problems,

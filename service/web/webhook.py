@@ -50,7 +50,8 @@ def _reply(app, form) -> Response:
             if verdict == flood.SILENT:
                 return twiml(())
             log.warning("one sender passed %d messages a minute: slowed down", app.flood.limit)
-            return twiml((library.message(needs.SLOW_DOWN, reply.locale),))
+            slow_down = library.message(needs.SLOW_DOWN, reply.locale)
+            return twiml((library.for_channel(reply.locale, sender.channel, slow_down),))
     app.counts.record(CountKey(reply.topic, reply.locale, sender.channel, reply.page > 1), form.get("MessageSid"))
     metrics.message(reply, sender.channel)
     return twiml(reply.messages)

@@ -1,0 +1,72 @@
+"""Which of our languages a free text is written in: its script, our catalogs' own words, their letters, the country.
+
+A small naive Bayes model over character 1-4-grams, trained on the served
+catalogs themselves (English from the content): it knows exactly our eleven
+languages, Haitian Creole included, costs a few megabytes, and follows the
+catalogs as translators edit them. Measured against py3langid and lingua on
+our own short texts (docs/PERFORMANCE.md): as accurate as py3langid at a
+tenth of its memory; lingua has no Haitian Creole.
+"""
+
+import math
+import re
+from collections.abc import Iterable
+from itertools import repeat
+
+_NONWORD = re.compile(r"(?:\{[^}]*\}|[^\w']|[\d_])+")
+MAX_LETTERS = 100  # a message's first letters are enough
+ALPHA = 0.1  # add-alpha smoothing
+SURE = 0.2  # nats per gram the best language must lead by for its letters alone to decide
+SHORT = 12  # letters: fewer, and the country decides between close languages
+_BITS, _SCALE = 32, 1000
+
+
+def grams(text: str, limit: int | None = MAX_LETTERS) -> list[str]:
+    """Character 1-4-grams of the lower-cased words, joined by and padded with single spaces."""
+    clean = " " + " ".join(_NONWORD.sub(" ", (text[:limit] if limit else text).lower()).split()) + " "
+    if len(clean) < 3:
+        return []
+    found = list(clean.replace(" ", ""))
+    for n in (2, 3, 4):
+        found += [clean[i : i + n] for i in range(len(clean) - n + 1)]
+    return found
+
+
+class LanguageModel:
+    """Naive Bayes over character n-grams for the languages written in Latin letters."""
+
+    def __init__(self, texts: dict[str, Iterable[str]]):
+        """``texts``: locale -> the texts of its catalog (for English, the content's English)."""
+        counts: dict[str, dict[str, int]] = {}
+        for locale, items in texts.items():
+            found = counts[locale] = {}
+            for text in items:
+                for gram in grams(text, None):
+                    found[gram] = found.get(gram, 0) + 1
+        self.locales = tuple(sorted(counts))
+        totals = {loc: sum(c.values()) + ALPHA * (len(c) + 1) for loc, c in counts.items()}
+        unseen = -math.log(ALPHA / max(totals.values(), default=1.0))
+
+        def pack(costs: Iterable[float]) -> int:
+            # Every language's cost in one integer (fixed point, 32 bits each): scoring a text is then one
+            # C-level sum over its grams, whatever the number of languages.
+            return sum(round(cost * _SCALE) << (_BITS * n) for n, cost in enumerate(costs))
+
+        self._unseen = pack(unseen for _ in self.locales)
+        vocabulary = set().union(*counts.values()) if counts else set()
+        self._costs = {
+            gram: pack(
+                -math.log((counts[loc][gram] + ALPHA) / totals[loc]) if gram in counts[loc] else unseen
+                for loc in self.locales
+            )
+            for gram in vocabulary
+        }
+
+    def scores(self, text: str) -> tuple[dict[str, float], int]:
+        """Cost per language (negative log-likelihood; lower is likelier) and the number of grams."""
+        found = grams(text)
+        if not found or not self.locales:
+            return {}, 0
+        total = sum(map(self._costs.get, found, repeat(self._unseen)))
+        mask = (1 << _BITS) - 1
+        return {loc: ((total >> (_BITS * n)) & mask) / _SCALE for n, loc in enumerate(self.locales)}, len(found)
