@@ -240,3 +240,29 @@ def crisis_report_command(split, data, cases):
     scores = score_crisis(textline().library.current(), crisis_cases(data or DATA / "crisis"), split)
     click.echo(f"split: {split} (recall counts both tiers; FA = ordinary texts flagged)")
     click.echo(crisis_report(scores, cases))
+
+
+@content.command("ask-report")
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "frozen", "all"]),
+    default="all",
+    show_default=True,
+    help="The frozen third is held out: the targets apply to it; tune only on dev.",
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of question sets (default tests/data/ask).",
+)
+@click.option("--cases/--no-cases", default=True, show_default=True, help="List every wrong answer.")
+@with_appcontext
+def ask_report_command(split, data, cases):
+    """Print, per language, the share of questions answered with the right topic, of texts the article does not
+    answer rightly given the menu, and of replies in the right language, on the sets in tests/data/ask."""
+    from .evaluate import DATA, ask_cases, ask_report, score_ask
+
+    scores = score_ask(textline().library.current(), ask_cases(data or DATA / "ask"), split)
+    click.echo(f"split: {split}")
+    click.echo(ask_report(scores, cases))

@@ -129,3 +129,104 @@ def crisis_report(scores: dict[str, Score], show_cases: bool = True) -> str:
             for case, tier, why in s.alarms:
                 lines.append(f"alarm  {language} [{case.kind}] {tier}: {case.text!r} ({why})")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Question:
+    language: str
+    text: str
+    topic: str | None
+    kind: str
+    country: str | None
+    frozen: bool
+
+
+@dataclass
+class AskScore:
+    """Questions answered with the right topic, texts the article does not answer rightly given the menu,
+    and every reply in the language of the message."""
+
+    answerable: int = 0
+    right_topic: int = 0
+    unanswerable: int = 0
+    abstained: int = 0
+    total: int = 0
+    right_language: int = 0
+    wrong: list[tuple[Question, str, str, str]] = field(default_factory=list)
+
+    @staticmethod
+    def share(part: int, whole: int) -> float:
+        return part / whole if whole else 1.0
+
+
+def ask_cases(folder: Path = DATA / "ask") -> list[Question]:
+    cases = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        for item in data["cases"]:
+            cases.append(
+                Question(
+                    data["language"],
+                    str(item["text"]),
+                    item.get("topic"),
+                    item.get("kind", ""),
+                    item.get("country"),
+                    bool(item.get("frozen")),
+                )
+            )
+    return cases
+
+
+def score_ask(library: Library, cases: Iterable[Question], split: str = "all") -> dict[str, AskScore]:
+    from .core import MENU, UNKNOWN
+
+    scores: dict[str, AskScore] = {}
+    for case in cases:
+        if not in_split(case, split):  # type: ignore[arg-type]
+            continue
+        score = scores.setdefault(case.language, AskScore())
+        reply = answer(library, case.text, Sender(SMS, case.country))
+        score.total += 1
+        score.right_language += reply.locale == case.language
+        if case.topic:
+            score.answerable += 1
+            score.right_topic += reply.topic == case.topic
+        else:
+            score.unanswerable += 1
+            score.abstained += reply.topic in (MENU, UNKNOWN)
+        if (
+            reply.locale != case.language
+            or (case.topic and reply.topic != case.topic)
+            or (not case.topic and reply.topic not in (MENU, UNKNOWN))
+        ):
+            score.wrong.append((case, reply.topic, reply.locale, reply.why))
+    return scores
+
+
+def ask_report(scores: dict[str, AskScore], show_cases: bool = True) -> str:
+    lines = [
+        f"{'lang':<5} {'questions':>9} {'right topic':>11} {'no answer':>9} {'abstained':>9} {'texts':>5} "
+        f"{'right language':>14}"
+    ]
+    total = AskScore()
+    for language, s in sorted(scores.items()):
+        lines.append(
+            f"{language:<5} {s.answerable:>9} {s.share(s.right_topic, s.answerable):>11.1%} "
+            f"{s.unanswerable:>9} {s.share(s.abstained, s.unanswerable):>9.1%} {s.total:>5} "
+            f"{s.share(s.right_language, s.total):>14.1%}"
+        )
+        for name in ("answerable", "right_topic", "unanswerable", "abstained", "total", "right_language"):
+            setattr(total, name, getattr(total, name) + getattr(s, name))
+    t = total
+    lines.append(
+        f"{'all':<5} {t.answerable:>9} {t.share(t.right_topic, t.answerable):>11.1%} {t.unanswerable:>9} "
+        f"{t.share(t.abstained, t.unanswerable):>9.1%} {t.total:>5} {t.share(t.right_language, t.total):>14.1%}"
+    )
+    if show_cases:
+        for language, s in sorted(scores.items()):
+            for case, topic, locale, why in s.wrong:
+                lines.append(
+                    f"wrong  {language} [{case.kind}] {case.text!r}: expected {case.topic} in {language}, "
+                    f"got {topic} in {locale} ({why})"
+                )
+    return "\n".join(lines)

@@ -32,8 +32,9 @@ CONFIDENT = [
     ("me quiero quitar la vida", "es"),
     ("vou pular da ponte", "pt"),
     ("我要跳楼", "zh"),
-    ("tôi đã uống hết thuốc rồi", "vi"),
 ]
+# "uống hết thuốc" is also finishing a course of medicine: the weaker tier, the crisis reply still first.
+SOFT_AT_LEAST = [("tôi đã uống hết thuốc rồi", "vi")]
 # Ordinary texts that alarmed before: never the crisis reply alone.
 NOT_CONFIDENT = [
     "my new meds make me feel odd",
@@ -53,7 +54,14 @@ def test_the_issues_crisis_texts_get_the_crisis_reply_alone(library, text, local
     assert reply.topic == CRISIS, reply.why
     assert reply.locale == locale
     assert reply.why.startswith("crisis: ") and reply.why != "crisis: "  # names the rule that fired
-    assert reply.messages == (library.crisis(locale, "US"),)
+    assert reply.messages == (library.for_channel(locale, SMS, library.crisis(locale, "US")),)
+
+
+@pytest.mark.parametrize(("text", "locale"), SOFT_AT_LEAST)
+def test_ambiguous_crisis_texts_get_the_crisis_reply_first(library, text, locale):
+    reply = answer(library, text, US)
+    assert reply.topic in (CRISIS, CRISIS_SOFT) and reply.locale == locale
+    assert reply.messages[0].startswith(library.crisis(locale, "US"))
 
 
 @pytest.mark.parametrize("text", NOT_CONFIDENT)
@@ -83,11 +91,11 @@ def test_a_weaker_signal_gets_the_whole_crisis_reply_then_the_answer_in_one_mess
 def test_a_weaker_signal_before_a_topic_page_keeps_the_page_within_budget(library):
     """Where the whole crisis reply and the page do not fit together, the page is cut and its hint asks
     for the same page, so nothing of it is lost."""
-    crisis = library.crisis("es", "MX")
+    crisis = library.for_channel("es", SMS, library.crisis("es", "MX"))
     pages = library.topic_pages("MEDS", "es", SMS)
     combined = with_crisis(library, crisis, pages, 1, SMS, "MX")
     assert combined.startswith(crisis + "\n") and Budget(SMS).fits(combined)
-    assert combined.endswith("MEDICAMENTOS ES 1 para ver más") or combined.endswith("MEDICAMENTOS 1 para ver más")
+    assert combined.endswith("MEDICAMENTOS ES 1 para ver mas")  # accents folded on SMS
 
 
 def test_languages_we_do_not_ship_still_get_their_countrys_line(library):
@@ -161,3 +169,48 @@ def test_the_set_is_large_enough_and_a_third_is_frozen():
         least = (60, 40) if language == "en" else (15, 8) if language in ("de", "it", "hi") else (25, 15)
         assert crisis >= least[0] and len(cases) - crisis >= least[1], language
         assert 0.25 <= sum(c.frozen for c in cases) / len(cases) <= 0.4, language
+
+
+# Floors measured on the frozen third when these rules landed (docs in the closing note): regressions fail.
+# They are far from the 97% recall the issue sets; raising them is the next step, never lowering them.
+RECALL_FLOOR = {
+    "ar": 0.5,
+    "de": 0.5,
+    "en": 0.4,
+    "es": 0.8,
+    "fr": 0.75,
+    "hi": 0.5,
+    "ht": 0.6,
+    "it": 0.85,
+    "ko": 0.45,
+    "pt": 0.7,
+    "ru": 0.65,
+    "tl": 0.85,
+    "vi": 0.4,
+    "zh": 0.55,
+}
+
+
+def test_frozen_recall_and_false_alarms_stay_at_their_floors(frozen_scores):
+    for language, floor in RECALL_FLOOR.items():
+        assert frozen_scores[language].recall >= floor, (language, frozen_scores[language].recall)
+    crisis = sum(s.crisis for s in frozen_scores.values())
+    caught = sum(s.full + s.soft for s in frozen_scores.values())
+    ordinary = sum(s.ordinary for s in frozen_scores.values())
+    assert caught / crisis >= 0.6
+    assert sum(s.full_alarms for s in frozen_scores.values()) / ordinary <= 0.02
+    assert sum(s.soft_alarms for s in frozen_scores.values()) / ordinary <= 0.10
+
+
+def test_the_weaker_tier_never_cuts_the_crisis_reply_in_any_language(library):
+    for locale in library.locales:
+        for country in ("US", "PH", None):
+            for channel in (SMS, WHATSAPP):
+                crisis = library.for_channel(locale, channel, library.crisis(locale, country))
+                for pages in (
+                    library.menu_pages(locale, channel, country),
+                    library.topic_pages("MEDS", locale, channel),
+                ):
+                    combined = with_crisis(library, crisis, pages, 1, channel, country)
+                    assert combined.startswith(crisis), (locale, country, channel)
+                    assert Budget(channel).fits(combined), (locale, country, channel)

@@ -87,7 +87,7 @@ def test_an_address_glued_to_the_next_word_fails_the_check(content_copy):
     po = content_copy / "translations" / "es" / "LC_MESSAGES" / "messages.po"
     text = po.read_text("utf-8")
     assert "findahelpline.com" in text
-    po.write_text(text.replace("findahelpline.com", "findahelpline.comdonde", 1), "utf-8")
+    po.write_text(text.replace('\n"findahelpline.com."', '\n"findahelpline.comdonde."', 1), "utf-8")
     problems = check(content_copy / "content", content_copy / "translations")
     assert any("runs into the next word" in p.text for p in problems)
 

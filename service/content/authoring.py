@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -34,6 +35,31 @@ def update(content_dir: Path, translations_dir: Path) -> None:
         )
     if catalog_paths(translations_dir):
         _pybabel("update", "--input-file", str(template), "--output-dir", str(translations_dir), "--previous")
+        for po_path in catalog_paths(translations_dir).values():
+            _mend_previous(po_path)
+
+
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _mend_previous(po_path: Path) -> None:
+    """Babel wraps a long previous msgid (``#| msgid ...``) across comment lines mid-string, which GNU msgfmt
+    rejects; write each as one line, so translators still see what the English was."""
+    lines = po_path.read_text("utf-8").split("\n")
+    out: list[str] = []
+    run: list[str] = []
+    for line in [*lines, ""]:
+        if line.startswith("#| "):
+            run.append(line[3:])
+            continue
+        if run:
+            joined = " ".join(run)
+            keyword = joined.split(" ", 1)[0]
+            text = "".join(_QUOTED.findall(joined))
+            out.append(f'#| {keyword} "{text}"')
+            run = []
+        out.append(line)
+    po_path.write_text("\n".join(out[:-1]), "utf-8")
 
 
 def init(translations_dir: Path, locale: str) -> Path:

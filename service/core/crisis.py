@@ -56,6 +56,7 @@ _LEET = str.maketrans(
 )
 _LEET_CYRILLIC = str.maketrans({"0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "@": "а", "$": "с"})
 _LEET_CHARS = set("0134578@$!|+*")
+_ARABIZI = re.compile(r"[25679]|(?<=[^\W\d_])3|3(?=[^\W\d_])")  # digits Arabic chat writes for letters
 _REPEATS = re.compile(r"(.)\1{2,}")
 _DOUBLES = re.compile(r"(.)\1")
 _VOWELS = "aeiou"
@@ -308,9 +309,10 @@ class CrisisMatcher:
             token = _CONTRACTED.sub(r"\1ed", token)  # "od'd" is "oded", not "odd"
             if not token:
                 continue
-            leet = any(c in _LEET_CHARS for c in token) and any(c.isalpha() for c in token)
-            if leet and not all(w in self._vocabulary for w in _clean(token).split()):  # "3ayez" is Arabizi
-                token = self._unleet(token)
+            if any(c in _LEET_CHARS for c in token) and any(c.isalpha() for c in token) and not _ARABIZI.search(token):
+                token = self._unleet(token)  # "k1ll", "m4t4r"; "7ab", "a5las" (Arabizi) stay as they are
+            elif "3" in token and not all(w in self._vocabulary for w in _clean(token).split()):
+                token = self._unleet(token)  # "su1c1d3"; "3ayez" (Arabizi again) stays
             tokens.extend(_clean(token).split())
         if len(tokens) >= 3:
             tokens = self._join_spelled(tokens)
@@ -322,7 +324,7 @@ class CrisisMatcher:
         """ "k*ll" -> "kill", "su1c1de" -> "suicide", "суи*ид" -> "суицид": digits and symbols read as letters."""
         table = _LEET if not any("\u0400" <= c <= "\u04ff" for c in token) else _LEET_CYRILLIC
         decoded = token.translate(table)
-        if self._repair(decoded) in self._vocabulary:
+        if decoded in self._vocabulary:  # exactly a word of our lists: "a5las" (Arabizi) is not "aslas" mistyped
             return decoded
         if "*" in decoded:  # a hidden letter: the word of our lists that fits
             pattern = re.compile(re.escape(decoded).replace(r"\*", "."))

@@ -10,6 +10,7 @@ tenth of its memory; lingua has no Haitian Creole.
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from itertools import repeat
 
@@ -18,7 +19,12 @@ MAX_LETTERS = 100  # a message's first letters are enough
 ALPHA = 0.1  # add-alpha smoothing
 SURE = 0.2  # nats per gram the best language must lead by for its letters alone to decide
 SHORT = 12  # letters: fewer, and the country decides between close languages
+SHORT_MARGIN = 4.0  # nats per gram: how close counts as close, for such short texts
 _BITS, _SCALE = 32, 1000
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).replace("đ", "d")
 
 
 def grams(text: str, limit: int | None = MAX_LETTERS) -> list[str]:
@@ -41,8 +47,10 @@ class LanguageModel:
         for locale, items in texts.items():
             found = counts[locale] = {}
             for text in items:
-                for gram in grams(text, None):
-                    found[gram] = found.get(gram, 0) + 1
+                # As written, and as people type it without accents or tone marks ("xin chao", "informacion").
+                for form in {text, _plain(text)}:
+                    for gram in grams(form, None):
+                        found[gram] = found.get(gram, 0) + 1
         self.locales = tuple(sorted(counts))
         totals = {loc: sum(c.values()) + ALPHA * (len(c) + 1) for loc, c in counts.items()}
         unseen = -math.log(ALPHA / max(totals.values(), default=1.0))

@@ -60,6 +60,10 @@ class Library:
         for index in (self.menu_words, self.help_words):
             for word, owner_set in index.items():
                 self._word_locales.setdefault(word, set()).update(owner_set)
+        for locale in self.locales:  # "hola", "xin chào", "kumusta po": which language a greeting is in
+            for word in self.words(locale, content.words[needs.GREETINGS]):
+                for part in normalize(word).split():
+                    self._word_locales.setdefault(part, set()).add(locale)
         self._keyword_typos = _deletion_index(w for w in self.topic_words if len(w) >= KEYWORD_TYPO_MIN and w.isalpha())
         reserved = {*needs.STOP_WORDS, *needs.START_WORDS, *self.menu_words, *self.help_words}
         self._reserved_typos = _deletion_index(reserved)
@@ -202,14 +206,14 @@ class Library:
         if not scores:
             return self._country_or_default(country, set(self.locales)), "no letters: country"
         ranked = sorted(scores, key=scores.__getitem__)
-        margin = language.SURE * size
+        letters = sum(c.isalpha() for c in text)
+        margin = (language.SURE if letters >= language.SHORT else language.SHORT_MARGIN) * size
         close = {loc for loc in ranked if scores[loc] - scores[ranked[0]] < margin}
         voted = {loc for loc in votes if loc in close or loc not in scores}
         if voted:  # our words decide between languages whose letters are close
             most = max(votes[loc] for loc in voted)
             chosen = {loc for loc in voted if votes[loc] == most}
             return min(chosen, key=lambda loc: scores.get(loc, math.inf)), "our words"
-        letters = sum(c.isalpha() for c in text)
         if letters >= language.SHORT and len(close) == 1:
             return ranked[0], "letters"
         return self._country_or_default(country, close, ranked[0]), "letters and country"

@@ -24,11 +24,12 @@ MESSAGES = {
 }
 
 # messages.yaml, words:
-MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS = "menu", "help", "language"
+MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS = "menu", "help", "language", "greetings"
 WORDS = {
     MENU_WORDS: "the words that ask for the menu",
     HELP_WORDS: "the words that ask for HELP",
     LANGUAGE_WORDS: "the name of the language",
+    GREETINGS: "greetings and small words that tell a short message's language",
 }
 
 # crisis.yaml, messages:

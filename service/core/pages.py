@@ -74,19 +74,36 @@ def with_crisis(
 ) -> str:
     """The whole crisis reply, then page ``number`` of ``pages``, in one message within the page budget.
 
-    Where both do not fit, the page is cut short and ends with the hint to text
-    for page ``number`` itself, so nothing of it is lost.
+    The crisis reply is never cut. Where the page does not fit after it, the page is cut short and ends
+    with the hint to text for page ``number`` itself, so nothing of it is lost.
     """
     crisis = library.for_channel(pages.locale, channel, crisis)
     paragraphs = pages.pages[number - 1].split("\n")
     if paragraphs[0] == library.for_channel(pages.locale, channel, library.crisis(pages.locale, country, short=True)):
         paragraphs = paragraphs[1:]  # menus and HELP open with the short line: the whole reply replaces it
-    budget = Budget(channel)
-    joined = "\n".join([crisis, *paragraphs])
-    if budget.fits(joined):
-        return joined
+    budget = _After(crisis, Budget(channel))
+    if budget.fits("\n".join(paragraphs)):
+        return "\n".join([crisis, *paragraphs])
     hint = library.translations.text(pages.locale, library.content.messages[needs.MORE]) or ""
     if number < len(pages.pages) and paragraphs[-1] == hint.format(keyword=pages.keyword, page=number + 1):
         paragraphs = paragraphs[:-1]
     this_page = library.for_channel(pages.locale, channel, hint.format(keyword=pages.keyword, page=number))
-    return paginate([crisis, *paragraphs], budget, lambda _: this_page)[0]
+    if not budget.fits(this_page):
+        return crisis  # not even the hint fits after it: the crisis reply alone, whole
+    cut = paginate(paragraphs, budget, lambda _: this_page)[0].lstrip("\n")  # type: ignore[arg-type]
+    return "\n".join([crisis, cut]) if budget.fits(cut) else crisis
+
+
+@dataclass(frozen=True)
+class _After:
+    """A page budget with ``prefix`` already spent: the crisis reply comes first."""
+
+    prefix: str
+    budget: Budget
+
+    @property
+    def channel(self) -> str:
+        return self.budget.channel
+
+    def fits(self, text: str) -> bool:
+        return self.budget.fits(self.prefix + "\n" + text)

@@ -1,6 +1,6 @@
 """The core: one inbound text in, one reply out. No Flask, no database."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import phonenumbers
 
@@ -54,9 +54,7 @@ class Sender:
 
 def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
     """Reply to one message, as the webhook, the simulator and ``textline text`` do."""
-    reply = _answer(library, body, sender, opted_out_by_twilio)
-    sent = tuple(library.for_channel(reply.locale, sender.channel, text) for text in reply.messages)
-    return reply if sent == reply.messages else replace(reply, messages=sent)
+    return _answer(library, body, sender, opted_out_by_twilio)
 
 
 def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
@@ -65,15 +63,17 @@ def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by
     signal = None if carrier_word else library.crisis_signal(body[:MAX_BODY])
     if signal is not None and signal.tier == CONFIDENT:
         locale = _crisis_locale(library, signal, sender)
-        return Reply((library.crisis(locale, sender.country),), CRISIS, locale, why=f"crisis: {signal.rule}")
+        crisis = library.for_channel(locale, sender.channel, library.crisis(locale, sender.country))
+        return Reply((crisis,), CRISIS, locale, why=f"crisis: {signal.rule}")
     if carrier_word:
         label = STOP if text in STOP_WORDS else START
         if opted_out_by_twilio:  # Advanced Opt-Out already confirmed it
             return Reply((), label, library.default_locale, why="carrier word, confirmed by Twilio")
         name = needs.STOP if label == STOP else needs.START
-        return Reply(
-            (library.message(name, library.default_locale),), label, library.default_locale, why="carrier word"
+        text = library.for_channel(
+            library.default_locale, sender.channel, library.message(name, library.default_locale)
         )
+        return Reply((text,), label, library.default_locale, why="carrier word")
     pages, label, number, why = _ordinary(library, text, sender)
     if signal is not None:  # the whole crisis reply first, then the ordinary answer, in one message
         locale = _crisis_locale(library, signal, sender, prefer=pages.locale)
