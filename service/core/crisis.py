@@ -34,7 +34,7 @@ WINDOW_WORDS = 7  # parts of a rule meet within this many words
 WINDOW_CHARS = 14  # ... or characters, in scripts written without spaces
 WINDOW_ARABIC = 36  # ... or characters of Arabic, spaces included
 FUZZY_MIN_LETTERS = 5  # a word this long may lack a letter, have one extra, or two swapped
-REPAIR_CACHE = 50_000
+REPAIR_CACHE = 10_000
 SUBSTITUTION_MIN = 7  # ... or, this long, one letter changed
 BIG_NUMBER = 10  # "took 30 pills"
 
@@ -196,13 +196,13 @@ class CrisisMatcher:
         long_words = {
             w for w in danger if len(w) >= FUZZY_MIN_LETTERS and w.isalpha() and not unspaced(w) and not in_word(w)
         }
-        # One edit changes the length by at most one and leaves the first or the last two letters whole.
-        self._heads = {(len(w) + d, w[:2]) for w in long_words for d in (-1, 0, 1)}
-        self._tails = {(len(w) + d, w[-2:]) for w in long_words for d in (-1, 0, 1)}
-        self._deletions: dict[str, set[str]] = {}
-        for word in long_words:
-            for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
-                self._deletions.setdefault(key, set()).add(word)
+        # One edit changes the length by at most one and leaves the first or the last two letters whole:
+        # the words a typo may stand for are found by length and head, or length and tail (a few each).
+        near: dict[tuple[str, int, str], list[str]] = {}
+        for word in sorted(long_words):
+            near.setdefault(("head", len(word), word[:2]), []).append(word)
+            near.setdefault(("tail", len(word), word[-2:]), []).append(word)
+        self._near = {key: tuple(words) for key, words in near.items()}
 
     def _add(self, locale: str, concept: str, item: str, marks_matter: bool) -> None:
         text = marked(item).strip()
@@ -379,11 +379,10 @@ class CrisisMatcher:
         size = len(word)
         if size < FUZZY_MIN_LETTERS - 1:
             return None
-        if (size, word[:2]) not in self._heads and (size, word[-2:]) not in self._tails:
-            return None  # one edit leaves the first or the last two letters whole
-        found = set(self._deletions.get(word, ()))
-        for n in range(len(word)):
-            found |= self._deletions.get(word[:n] + word[n + 1 :], set())
+        found: set[str] = set()
+        for length in (size - 1, size, size + 1):
+            found.update(self._near.get(("head", length, word[:2]), ()))
+            found.update(self._near.get(("tail", length, word[-2:]), ()))
         # A changed letter turns everyday words into crisis words ("suerte" -> "muerte", "short" -> "shoot"):
         # only long words may have one; a missing, extra or swapped letter is forgiven from five letters.
         near = sorted(  # a letter left out is the likeliest typo: longer words first, then in order
