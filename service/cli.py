@@ -217,21 +217,30 @@ def report_command(channel):
         click.echo(f"\nEnglish SMS pages carry text in {used} of {paid} paid characters: {used / paid:.1%}")
 
 
+def _development_set_options(folder: str, cases_help: str):
+    """--split, --data and --cases, as the development-set reports share them."""
+
+    def decorate(command):
+        command = click.option("--cases/--no-cases", default=True, show_default=True, help=cases_help)(command)
+        command = click.option(
+            "--data",
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            default=None,
+            help=f"Folder of sets (default tests/data/{folder}).",
+        )(command)
+        return click.option(
+            "--split",
+            type=click.Choice(["dev", "frozen", "all"]),
+            default="all",
+            show_default=True,
+            help="The frozen third is held out: the targets apply to it; tune only on dev.",
+        )(command)
+
+    return decorate
+
+
 @content.command("crisis-report")
-@click.option(
-    "--split",
-    type=click.Choice(["dev", "frozen", "all"]),
-    default="all",
-    show_default=True,
-    help="The frozen third is held out: the targets apply to it; tune only on dev.",
-)
-@click.option(
-    "--data",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of crisis sets (default tests/data/crisis).",
-)
-@click.option("--cases/--no-cases", default=True, show_default=True, help="List every miss and false alarm.")
+@_development_set_options("crisis", "List every miss and false alarm.")
 @with_appcontext
 def crisis_report_command(split, data, cases):
     """Print crisis recall and false alarms per language and tier, on the sets in tests/data/crisis."""
@@ -243,20 +252,7 @@ def crisis_report_command(split, data, cases):
 
 
 @content.command("ask-report")
-@click.option(
-    "--split",
-    type=click.Choice(["dev", "frozen", "all"]),
-    default="all",
-    show_default=True,
-    help="The frozen third is held out: the targets apply to it; tune only on dev.",
-)
-@click.option(
-    "--data",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of question sets (default tests/data/ask).",
-)
-@click.option("--cases/--no-cases", default=True, show_default=True, help="List every wrong answer.")
+@_development_set_options("ask", "List every wrong answer.")
 @with_appcontext
 def ask_report_command(split, data, cases):
     """Print, per language, the share of questions answered with the right topic, of texts the article does not

@@ -389,7 +389,7 @@ class CrisisMatcher:
             (
                 c
                 for c in found
-                if _one_edit(word, c)
+                if one_edit(word, c)
                 and (len(c) != len(word) or len(c) >= SUBSTITUTION_MIN or sorted(c) == sorted(word))
             ),
             key=lambda c: (len(word) - len(c), c),
@@ -535,7 +535,7 @@ def _variants(item: str, spellings) -> list[str]:
     return variants
 
 
-def _one_edit(a: str, b: str) -> bool:
+def one_edit(a: str, b: str) -> bool:
     """At most one insertion, deletion, substitution or swap of neighbours apart."""
     if a == b:
         return True

@@ -11,7 +11,7 @@ from babel import Locale
 from babel.languages import get_official_languages
 
 from . import language, menus, needs
-from .crisis import CrisisMatcher, Signal
+from .crisis import CrisisMatcher, Signal, one_edit
 from .lookup import SOURCE_LOCALE, Translations, split_words
 from .model import Catalog, Content, Message, Problem
 from .normalize import compact, normalize
@@ -336,18 +336,7 @@ def _deletion_index(words) -> dict[str, set[str]]:
 
 def _one_typo(a: str, b: str) -> bool:
     """One insertion, deletion, substitution or swap of neighbours apart (not equal)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) < len(b):
-        return a[i:] == b[i + 1 :]
-    return a[i + 1 :] == b[i + 1 :] or (
-        i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-    )
+    return a != b and one_edit(a, b)
 
 
 _NAMED = re.compile(r"([^\W\d_][\w-]+) ?[(（]([^)）]*)[)）]")
