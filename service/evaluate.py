@@ -54,25 +54,29 @@ class Score:
         return self.soft_alarms / self.ordinary if self.ordinary else 0.0
 
 
-def crisis_cases(folder: Path = DATA / "crisis") -> list[Case]:
-    cases = []
+def _items(folder: Path):
+    """(language, case) of every case of every set in ``folder``."""
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text("utf-8"))
         for item in data["cases"]:
-            cases.append(
-                Case(
-                    data["language"],
-                    str(item["text"]),
-                    bool(item["crisis"]),
-                    item.get("kind", ""),
-                    item.get("note", ""),
-                    bool(item.get("frozen")),
-                )
-            )
-    return cases
+            yield data["language"], item
 
 
-def in_split(case: Case, split: str) -> bool:
+def crisis_cases(folder: Path = DATA / "crisis") -> list[Case]:
+    return [
+        Case(
+            language,
+            str(item["text"]),
+            bool(item["crisis"]),
+            item.get("kind", ""),
+            item.get("note", ""),
+            bool(item.get("frozen")),
+        )
+        for language, item in _items(folder)
+    ]
+
+
+def in_split(case: "Case | Question", split: str) -> bool:
     return split == "all" or case.frozen == (split == "frozen")
 
 
@@ -160,21 +164,17 @@ class AskScore:
 
 
 def ask_cases(folder: Path = DATA / "ask") -> list[Question]:
-    cases = []
-    for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text("utf-8"))
-        for item in data["cases"]:
-            cases.append(
-                Question(
-                    data["language"],
-                    str(item["text"]),
-                    item.get("topic"),
-                    item.get("kind", ""),
-                    item.get("country"),
-                    bool(item.get("frozen")),
-                )
-            )
-    return cases
+    return [
+        Question(
+            language,
+            str(item["text"]),
+            item.get("topic"),
+            item.get("kind", ""),
+            item.get("country"),
+            bool(item.get("frozen")),
+        )
+        for language, item in _items(folder)
+    ]
 
 
 def score_ask(library: Library, cases: Iterable[Question], split: str = "all") -> dict[str, AskScore]:
@@ -182,7 +182,7 @@ def score_ask(library: Library, cases: Iterable[Question], split: str = "all") -
 
     scores: dict[str, AskScore] = {}
     for case in cases:
-        if not in_split(case, split):  # type: ignore[arg-type]
+        if not in_split(case, split):
             continue
         score = scores.setdefault(case.language, AskScore())
         reply = answer(library, case.text, Sender(SMS, case.country))

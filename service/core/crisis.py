@@ -59,7 +59,6 @@ _LEET_CHARS = set("0134578@$!|+*")
 _ARABIZI = re.compile(r"[25679]|(?<=[^\W\d_])3|3(?=[^\W\d_])")  # digits Arabic chat writes for letters
 _REPEATS = re.compile(r"(.)\1{2,}")
 _DOUBLES = re.compile(r"(.)\1")
-_VOWELS = "aeiou"
 _CONTRACTED = re.compile(r"^([a-z]{2})['’]d$")
 
 

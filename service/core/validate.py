@@ -36,6 +36,7 @@ def validate(
     problems: list[Problem] = []
     checked = {}
     crisis = {(m.context, m.id) for m in [*content.crisis_messages.values(), *content.crisis_lists.values()]}
+    by_key = {(m.context, m.id): m for m in content.all_messages()}
     for locale, catalog in sorted(catalogs.items()):
         withheld: dict[tuple[str, str], str] = {}  # key -> why
         for message in content.all_messages():
@@ -51,7 +52,7 @@ def validate(
                 )
         withheld |= _over_budget_crisis(content, catalog)
         for key, why in withheld.items():
-            message = _by_key(content)[key]
+            message = by_key[key]
             keeps = "withheld: answered in the fallback language"
             if key in crisis:
                 keeps = "keeps its last good version" if _last_good(previous, locale, key) else "answered in English"
@@ -64,10 +65,6 @@ def validate(
         checked[locale] = catalog
     checked, overlap_problems = _overlaps(content, checked, previous)
     return checked, problems + overlap_problems
-
-
-def _by_key(content: Content) -> dict[tuple[str, str], Message]:
-    return {(m.context, m.id): m for m in content.all_messages()}
 
 
 def _problem(catalog: Catalog, message: Message, text: str) -> Problem:
