@@ -49,6 +49,7 @@ class Library:
         self.language_words: dict[str, str] = {}
         for locale in self.locales:
             self._index_words(locale)
+        self._cldr_aliases = tuple(sorted(content.languages.cldr_aliases.items()))  # hashable, for the CLDR cache
         self.scripts = self._scripts()
         self._vocabularies: dict[str, frozenset[str]] = {}
         latin = [loc for loc in self.locales if not any(loc in found for found in self.scripts.values())]
@@ -247,7 +248,7 @@ class Library:
         """Languages of ``country``: content/countries.yaml first, else CLDR."""
         if not country:
             return ()
-        return self.content.countries.get(country) or official_languages(country, self._aliases)
+        return self.content.countries.get(country) or official_languages(country, self._cldr_aliases)
 
     def script_locales(self, text: str) -> set[str]:
         """The served locales written in the script of ``text`` (Hangul -> ko), if any but Latin."""
@@ -259,10 +260,6 @@ class Library:
         return set()
 
     # -- building ------------------------------------------------------------
-
-    @property
-    def _aliases(self) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted(self.content.languages.cldr_aliases.items()))
 
     def _cached(self, key: tuple, build) -> TopicPages:
         if key not in self._cache:
