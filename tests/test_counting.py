@@ -63,3 +63,25 @@ def test_bounded_buffer_counts_what_it_drops(tmp_path):
     assert counter.pending == 3 and counter.dropped == 2
     counter.close()
     counter.dispose()
+
+
+def test_stores_of_one_process_migrate_their_databases_at_the_same_time(tmp_path):
+    """Alembic keeps its running context in module globals: first writes racing in threads must take turns."""
+    stores = [CountStore(f"sqlite:///{tmp_path / f'db{n}.sqlite'}", b"key", interval=3600) for n in range(6)]
+    errors = []
+
+    def first_write(store):
+        try:
+            store.record(CountKey("MEDS", "en", "sms"), None)
+            assert store.flush() == 1
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=first_write, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in stores:
+        store.dispose()
+    assert errors == []

@@ -4,6 +4,7 @@ import contextlib
 import fcntl
 import functools
 import logging
+import threading
 from pathlib import Path
 
 from sqlalchemy import text
@@ -19,6 +20,7 @@ LOCK_KEY = 0x7465_78746C_696E  # any constant: the advisory lock id for "textlin
 # Known without importing Alembic, so a worker starting on an up-to-date
 # database never loads it: that is 10 MB of resident memory per worker.
 HEAD = "0001"
+_IN_PROCESS = threading.Lock()
 
 
 def _config():
@@ -51,13 +53,15 @@ def upgrade(engine: Engine) -> bool:
 
     Several gunicorn workers may call this at the same moment: a PostgreSQL
     advisory lock (or a lock file next to the SQLite database) lets one of
-    them migrate while the others wait, then find nothing left to do.
+    them migrate while the others wait, then find nothing left to do. Within
+    one process, threads take turns too (a count flusher's first write and a
+    closing store's): Alembic keeps its running context in module globals.
     """
     if revision(engine) == HEAD:
         return False
     from alembic import command
 
-    with _locked(engine) as conn:
+    with _IN_PROCESS, _locked(engine) as conn:
         config = _config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
