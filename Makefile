@@ -62,8 +62,9 @@ chromium:
 		|| { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } \
 		|| { test "$$CI" != true && echo "WARNING: could not install $(CHROMIUM); the browser tests will be skipped."; }
 
+# The local SQLite file unless DATABASE_URL says otherwise (--sqlite: even with a TWILIO_AUTH_TOKEN set).
 db: install
-	$(BIN)/textline db upgrade
+	$(BIN)/textline db upgrade $$(test -n "$$DATABASE_URL" || echo --sqlite)
 
 clean:
 	rm -rf $(VENV) instance test-output

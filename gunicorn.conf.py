@@ -115,6 +115,13 @@ def when_ready(server):
     gc.freeze()
 
 
+def post_worker_init(worker):
+    """Start the worker's count flusher, which takes up counts a stopped worker had to spool."""
+    textline = getattr(worker, "wsgi", None) and worker.wsgi.extensions.get("textline")
+    if textline is not None:
+        textline.counts.start()
+
+
 def worker_exit(server, worker):
     """Write the worker's buffered counts before it goes (SIGTERM, SIGQUIT, max-requests)."""
     textline = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("textline")

@@ -3,7 +3,9 @@
     .venv/bin/python bench/core.py [--rounds 2000]
 
 Targets: at most 20 µs per message (issue 5); the crisis check alone at most 30 µs per message on
-average (issue 11), timed on the traffic mix below and on every text of the crisis development set.
+average (issue 11), timed on the traffic mix below and on every text of the crisis development set;
+free text (questions, greetings, typos: every message of the free-text development set) at most 200 µs
+per message on average (issue 10).
 """
 
 import argparse
@@ -17,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.content import load_library  # noqa: E402
 from service.core.replies import Sender, answer  # noqa: E402
-from service.evaluate import crisis_cases  # noqa: E402
+from service.evaluate import ask_cases, crisis_cases  # noqa: E402
 from service.settings import ROOT  # noqa: E402
 
 # A mix like a day's traffic: keywords and aliases, pages, other languages,
@@ -87,6 +89,26 @@ def main() -> None:
     print(f"  with Sender.from_twilio per message: {statistics.mean(with_sender):.1f} µs/message")
     print("  slowest kinds: " + ", ".join(f"{body!r} {us:.1f} µs" for us, body in sorted(slowest, reverse=True)[:4]))
     crisis(library, args.rounds)
+    free_text(library, args.rounds)
+
+
+def free_text(library, rounds: int) -> None:
+    """Whole replies to the free-text development set's messages: identify, look up, abstain or answer."""
+    cases = [(case.text, Sender("sms", case.country)) for case in ask_cases()]
+    for body, sender in cases:
+        answer(library, body, sender)
+    repeat = max(3, rounds // 100)
+    per_round = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for body, sender in cases:
+            answer(library, body, sender)
+        per_round.append((time.perf_counter() - start) / len(cases) * 1e6)
+    mean = statistics.mean(per_round)
+    print(
+        f"free text, ask set ({len(cases)} messages x {repeat}): mean {mean:.1f} µs/message "
+        f"(target <= 200 µs: {'met' if mean <= 200 else 'MISSED'})"
+    )
 
 
 def crisis(library, rounds: int) -> None:

@@ -26,5 +26,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(webhook.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(metrics.bp)
+    app.extensions["textline"].flood.on_failure = metrics.FLOOD_FAILURES.inc
     cli.init_app(app)
     return app

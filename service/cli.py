@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.engine import make_url
 
 from .checks import check, review_warnings
 from .content import TEMPLATE, authoring
@@ -86,15 +87,38 @@ def _total(messages: tuple[str, ...], channel: str) -> str:
     )
 
 
+def _sqlite_option(command):
+    return click.option(
+        "--sqlite",
+        is_flag=True,
+        help="Use the local SQLite file even though TWILIO_AUTH_TOKEN is set (`make run` does).",
+    )(command)
+
+
+def _which_database(sqlite: bool) -> None:
+    """Say on stderr which database a command uses; refuse the SQLite default where a production token is
+    set (the command was surely meant for the service's database: run it with the service's environment)."""
+    settings = textline().settings
+    url = make_url(settings.database)
+    click.echo(f"database: {url.render_as_string(hide_password=True)}", err=True)
+    if settings.twilio_auth_token and not settings.database_url and not sqlite:
+        raise click.ClickException(
+            "TWILIO_AUTH_TOKEN is set but DATABASE_URL is not: this would use the local SQLite file above, not "
+            "the service's database. Run it with the service's environment (docs/DEPLOYING.md), or add --sqlite."
+        )
+
+
 @click.command("stats")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day, YYYY-MM-DD.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day, YYYY-MM-DD.")
 @click.option("--topic", help="Only this topic (MEDS, menu, crisis, ...).")
 @click.option("--locale", help="Only this locale (en, es, ...).")
+@_sqlite_option
 @with_appcontext
-def stats_command(fmt, since, until, topic, locale):
+def stats_command(fmt, since, until, topic, locale, sqlite):
     """Print the anonymous usage counts."""
+    _which_database(sqlite)
     rows = textline().counts.rows(since and since.date(), until and until.date(), topic, locale)
     click.echo(format_rows(rows, fmt), nl=fmt != "csv")
 
@@ -105,9 +129,11 @@ def db():
 
 
 @db.command("upgrade")
+@_sqlite_option
 @with_appcontext
-def db_upgrade():
+def db_upgrade(sqlite):
     """Apply the Alembic migrations to the database at DATABASE_URL."""
+    _which_database(sqlite)
     counts = textline().counts
     counts.upgrade()
     click.echo(f"database is up to date (revision {revision(counts.engine)})")
@@ -249,6 +275,24 @@ def crisis_report_command(split, data, cases):
     scores = score_crisis(textline().library.current(), crisis_cases(data or DATA / "crisis"), split)
     click.echo(f"split: {split} (recall counts both tiers; FA = ordinary texts flagged)")
     click.echo(crisis_report(scores, cases))
+
+
+@content.command("train-crisis")
+@with_appcontext
+def train_crisis_command():
+    """Fit the crisis backstop on tests/data/crisis_train and the development splits; write it to
+    content/crisis_backstop.json (never on a frozen case)."""
+    from .content.reader import BACKSTOP_FILE
+    from .training import save, train
+
+    settings = textline().settings
+    fitted = train(textline().library.current())
+    path = settings.content_dir / BACKSTOP_FILE
+    save(fitted, path)
+    click.echo(
+        f"{path}: {len(fitted.weights)} weights from {fitted.examples} examples; threshold {fitted.threshold:.3f}: "
+        f"held-out recall {fitted.recall:.1%}, false alarms {fitted.false_alarms:.1%} (tempting ordinary texts)"
+    )
 
 
 @content.command("ask-report")

@@ -29,6 +29,8 @@ class Settings:
     flood_limit: int = 20  # messages per window before one phone is slowed down
     flood_window: float = 60.0  # seconds
     flood_quiet: float = 300.0  # seconds of silence after the slow-down reply
+    limits_url: str = ""  # redis:// (or valkey://): the flood gate's windows, shared by every worker and host
+    limits_key: str = ""  # the secret every host hashes senders with for those windows
     metrics_dir: str = ""  # prometheus_client's multiprocess folder (gunicorn.conf.py makes one)
     web_concurrency: int = 0  # gunicorn workers; 0: 2 x cores + 1
     port: int | None = None  # gunicorn's default is 8000, `make run`'s 5000
@@ -52,6 +54,8 @@ class Settings:
             "flood_limit": _number(environ, "TEXTLINE_FLOOD_LIMIT", cls.flood_limit, int),
             "flood_window": _number(environ, "TEXTLINE_FLOOD_WINDOW", cls.flood_window, float),
             "flood_quiet": _number(environ, "TEXTLINE_FLOOD_QUIET", cls.flood_quiet, float),
+            "limits_url": get("TEXTLINE_LIMITS_URL", "").strip(),
+            "limits_key": get("TEXTLINE_LIMITS_KEY", ""),
             "metrics_dir": get("PROMETHEUS_MULTIPROC_DIR", ""),
             "web_concurrency": _number(environ, "WEB_CONCURRENCY", cls.web_concurrency, int),
             "port": _number(environ, "PORT", None, int),
@@ -85,6 +89,11 @@ class Settings:
         if self.database_url and "://" not in self.database_url:
             raise SettingsError(
                 f"DATABASE_URL must be an SQLAlchemy URL such as postgresql+psycopg://... (got {self.database_url!r})"
+            )
+        if self.limits_url and len(self.limits_key) < 16:
+            raise SettingsError(
+                "TEXTLINE_LIMITS_URL is set, so TEXTLINE_LIMITS_KEY must be too: one secret of 16 characters or "
+                "more, the same on every host (senders are kept in Redis only as a keyed hash of their number)"
             )
         for name, value in (
             ("TEXTLINE_FLOOD_LIMIT", self.flood_limit),

@@ -163,3 +163,56 @@ class Gunicorn:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+def require_redis_server() -> str:
+    """Debian's redis-server, or skip (fail in CI, where TEXTLINE_TEST_REQUIRE_REDIS=1)."""
+    found = shutil.which("redis-server")
+    if found is None:
+        reason = "redis-server not found; install Debian's redis-server package"
+        if os.environ.get("TEXTLINE_TEST_REQUIRE_REDIS") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+class RedisServer:
+    """A private Redis on a loopback port, without persistence, that a test may stop, restart or freeze."""
+
+    def __init__(self, program: str, tmp_path: Path):
+        self.program = program
+        self.dir = tmp_path
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.program, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.dir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a frozen server must wake to stop
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)

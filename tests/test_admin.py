@@ -101,6 +101,20 @@ def test_usage_shows_counts_and_totals(staff, admin_app):
     assert "No messages in this range." in empty
 
 
+def test_usage_shows_how_messages_were_understood_per_day_and_language(staff, admin_app):
+    counts = admin_app.extensions["textline"].counts
+    for answered_by in ["keyword", "keyword", "question", "not_understood"]:
+        counts.record(CountKey("MEDS", "es", "sms", False, answered_by), None)
+    counts.record(CountKey("crisis", "es", "sms", False, ""), None)  # not an answer: not in the table
+    counts.flush()
+    html = staff.get("/admin?locale=es", headers=STAFF).get_data(as_text=True)
+    table = html[html.index('<table id="understood">') :]
+    table = table[: table.index("</table>")]
+    row = re.search(r"<tr><th scope=\"row\">\d{4}-\d\d-\d\d</th><td>es</td>(.*?)</tr>", table, re.S)
+    assert row, table
+    assert re.findall(r'<td class="num">(\d+)</td>', row.group(1)) == ["2", "1", "1"]
+
+
 def test_csv_has_the_columns_and_follows_the_filters(staff, admin_app):
     counts = admin_app.extensions["textline"].counts
     for topic, locale in [("MEDS", "en"), ("MEDS", "ar"), ("menu", "en")]:

@@ -141,6 +141,24 @@ def test_a_changed_english_crisis_list_keeps_every_translation_matching(content_
     assert any("crisis phrases" in p.text and "stale" in p.text for p in problems)  # fails content check loudly
 
 
+def test_a_rewritten_english_crisis_list_keeps_every_translation_matching(content_copy):
+    """An English list rewritten past what pybabel's fuzzy matching recognises keeps its old translations,
+    marked fuzzy with the old English beside them, instead of losing them to obsolete entries."""
+    path = content_copy / "content" / "crisis.yaml"
+    text = path.read_text("utf-8")
+    start = text.index("phrases:\n  text: >-\n") + len("phrases:\n  text: >-\n")
+    end = text.index("\n  note:", start)
+    path.write_text(text[:start] + "    WANT TO DIE, KILL MYSELF, AN ENTIRELY NEW WORDING" + text[end:])
+    authoring.update(content_copy / "content", content_copy / "translations")
+    po = (content_copy / "translations" / "es" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    entry = next(block for block in po.split("\n\n") if 'msgctxt "crisis phrases"' in block)
+    assert "#, fuzzy" in entry and "#| msgid" in entry and "AN ENTIRELY NEW WORDING" in entry
+    library = load_library(content_copy / "content", content_copy / "translations", "en")
+    assert {"es", "ru", "zh"} <= set(library.locales)
+    for message, country in (("quiero morir", "MX"), ("хочу умереть", "RU"), ("我想死", "CN")):
+        assert answer(library, message, Sender(SMS, country)).topic == CRISIS, message
+
+
 def test_the_cli_names_the_rule_above_its_last_line(runner):
     lines = runner.invoke(args=["text", "I want to die"]).output.splitlines()
     assert lines[-2].startswith("(why: crisis: en: ") and lines[-1].startswith("-- ")
@@ -173,21 +191,21 @@ def test_the_set_is_large_enough_and_a_third_is_frozen():
 
 # Floors measured on the frozen third when these rules landed (docs in the closing note): regressions fail.
 # They are far from the 97% recall the issue sets; raising them is the next step, never lowering them.
-RECALL_FLOOR = {
-    "ar": 0.5,
-    "de": 0.5,
-    "en": 0.4,
-    "es": 0.8,
-    "fr": 0.75,
-    "hi": 0.5,
-    "ht": 0.6,
-    "it": 0.85,
-    "ko": 0.45,
-    "pt": 0.7,
-    "ru": 0.65,
-    "tl": 0.85,
-    "vi": 0.4,
-    "zh": 0.55,
+RECALL_FLOOR = {  # measured on the frozen third with rules and backstop, less a little: a regression fails
+    "ar": 0.85,
+    "de": 0.85,
+    "en": 0.8,
+    "es": 0.95,
+    "fr": 0.9,
+    "hi": 0.8,
+    "ht": 0.8,
+    "it": 0.95,
+    "ko": 0.65,
+    "pt": 0.95,
+    "ru": 0.8,
+    "tl": 0.95,
+    "vi": 0.75,
+    "zh": 0.7,
 }
 
 
@@ -197,7 +215,7 @@ def test_frozen_recall_and_false_alarms_stay_at_their_floors(frozen_scores):
     crisis = sum(s.crisis for s in frozen_scores.values())
     caught = sum(s.full + s.soft for s in frozen_scores.values())
     ordinary = sum(s.ordinary for s in frozen_scores.values())
-    assert caught / crisis >= 0.6
+    assert caught / crisis >= 0.85
     assert sum(s.full_alarms for s in frozen_scores.values()) / ordinary <= 0.02
     assert sum(s.soft_alarms for s in frozen_scores.values()) / ordinary <= 0.10
 
@@ -214,3 +232,34 @@ def test_the_weaker_tier_never_cuts_the_crisis_reply_in_any_language(library):
                     combined = with_crisis(library, crisis, pages, 1, channel, country)
                     assert combined.startswith(crisis), (locale, country, channel)
                     assert Budget(channel).fits(combined), (locale, country, channel)
+
+
+def test_the_shipped_backstop_is_what_training_on_the_shipped_examples_gives(library):
+    """content/crisis_backstop.json is rebuilt by `textline content train-crisis`; edited examples without
+    retraining (or a hand-edited file) fail here."""
+    import json
+
+    from service.settings import ROOT
+    from service.training import train
+
+    shipped = json.loads((ROOT / "content" / "crisis_backstop.json").read_text("utf-8"))
+    fitted = train(library)
+    assert (fitted.threshold, fitted.bias, len(fitted.weights)) == (
+        shipped["threshold"],
+        shipped["bias"],
+        len(shipped["weights"]),
+    )
+
+
+def test_the_backstop_only_ever_adds_the_weaker_tier(library):
+    """What the rules miss it may flag, softly, naming itself; ordinary questions it leaves alone."""
+    from service.core.crisis import SOFT
+
+    missed = "i keep thinking my family would be fine without me around"
+    assert library.crisis_matcher.detect(missed) is None
+    signal = library.crisis_signal(missed)
+    assert signal is not None and signal.tier == SOFT and signal.rule.startswith("backstop: ")
+    reply = answer(library, missed, Sender(SMS, "US"))
+    assert reply.topic == "crisis_soft" and "988" in reply.text
+    for ordinary in ("what is the dose of sertraline", "MEDS", "how do I find a therapist"):
+        assert library.crisis_signal(ordinary) is None, ordinary

@@ -3,6 +3,7 @@
 import pytest
 
 from service.core import SMS, Sender, answer
+from service.core.pages import hint_keyword
 from service.evaluate import ask_cases, score_ask
 
 
@@ -58,8 +59,72 @@ def test_a_trailing_code_is_doubted_only_where_it_is_an_ordinary_word(library):
     assert answer(library, "MEDS KO", Sender(SMS, "US")).locale == "ko"
 
 
-def test_the_language_is_right_for_nearly_every_held_out_message(library):
-    scores = score_ask(library, ask_cases(), "frozen")
-    right = sum(s.right_language for s in scores.values())
-    total = sum(s.total for s in scores.values())
-    assert right / total >= 0.95
+def test_the_frozen_third_stays_at_its_floors(library):
+    """Measured on the frozen third (never tuned on), less a little: a regression fails here."""
+    scores = score_ask(library, ask_cases(), "frozen").values()
+    assert sum(s.right_language for s in scores) / sum(s.total for s in scores) >= 0.95
+    assert sum(s.right_topic for s in scores) / sum(s.answerable for s in scores) >= 0.72
+    assert sum(s.abstained for s in scores) / sum(s.unanswerable for s in scores) >= 0.75
+
+
+# -- questions answered from the article -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("what is ECT", "BRAIN"),
+        ("can exercise help my depression", "SELFCARE"),
+        ("tell me about lithium", "MEDS"),
+        ("should I see a psychiatrist", "DOCTOR"),
+    ],
+)
+def test_a_question_the_article_answers_gets_its_paragraph_and_the_topic_hint(library, text, topic):
+    reply = answer(library, text, Sender(SMS, "US"))
+    assert (reply.topic, reply.answered_by) == (topic, "question"), reply.why
+    keyword = library.content.topics[topic].keywords.id
+    assert f"Reply {keyword} " in reply.text
+
+
+@pytest.mark.parametrize(
+    "text", ["can I take ketamine", "does my insurance cover this", "how do I get a refill", "are you a bot"]
+)
+def test_a_question_the_article_does_not_answer_gets_the_menu_saying_what_the_line_answers(library, text):
+    reply = answer(library, text, Sender(SMS, "US"))
+    assert (reply.topic, reply.answered_by) == ("unknown", "not_understood"), reply.why
+    opening = library.message("not_answered", "en")
+    assert reply.text.split("\n")[1] == opening  # after the short crisis line, before the menu
+    assert "MEDS" in reply.text
+
+
+def test_an_answer_is_the_articles_own_words(library):
+    """Every reply to every development message, before SMS folding, is made only of catalog texts:
+    whole paragraphs (or a topic page) and the closing line, or the menu."""
+    plain = library.without_folding()
+    for case in ask_cases():
+        reply = answer(plain, case.text, Sender(SMS, case.country))
+        if reply.answered_by != "question":
+            continue
+        locale, spec = reply.locale, plain.content.topics[reply.topic]
+        if reply.text in plain.topic_pages(reply.topic, locale, SMS).pages:
+            continue
+        *paragraphs, closing = reply.text.split("\n")
+        own = {plain.text(locale, p) for p in spec.paragraphs}
+        assert paragraphs and all(p in own for p in paragraphs), (case.text, reply.text)
+        keyword, title = hint_keyword(plain, locale, spec.keywords), plain.text(locale, spec.title)
+        assert closing == plain.message("answer_more", locale, keyword=keyword, title=title), closing
+
+
+def test_a_weaker_crisis_signal_never_comes_with_a_retrieved_passage(library):
+    reply = answer(library, "i cant take it anymore, can exercise help my depression", Sender(SMS, "US"))
+    assert reply.topic == "crisis_soft", reply.why
+    assert "question" not in reply.why and "Reply SELFCARE for more on" not in reply.text
+
+
+def test_how_each_message_was_understood_is_counted(library):
+    us = Sender(SMS, "US")
+    assert answer(library, "MEDS", us).answered_by == "keyword"
+    assert answer(library, "MEDZ", us).answered_by == "keyword"
+    assert answer(library, "what is ECT", us).answered_by == "question"
+    assert answer(library, "what's the weather like", us).answered_by == "not_understood"
+    assert answer(library, "I want to die", us).answered_by == ""

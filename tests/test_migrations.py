@@ -42,3 +42,35 @@ def test_a_database_made_before_migrations_is_adopted(tmp_path):
 
 def test_head_constant_names_the_newest_migration():
     assert migrate.head() == migrate.HEAD
+
+
+def test_counts_made_before_the_answered_by_column_keep_their_rows(database_url):
+    """0002 adds how a message was understood to the counts' key; counts already there keep it empty."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            config = migrate._config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0001")
+            conn.execute(
+                text("INSERT INTO usage_counts VALUES (:day, 'MEDS', 'es', 'sms', false, 7)"),
+                {"day": dt.date(2026, 11, 1)},
+            )
+            conn.commit()
+        assert migrate.upgrade(engine) is True
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT topic, locale, answered_by, count FROM usage_counts")).all()
+            assert [tuple(r) for r in rows] == [("MEDS", "es", "", 7)]
+            conn.execute(
+                text("INSERT INTO usage_counts VALUES (:day, 'MEDS', 'es', 'sms', false, 'question', 2)"),
+                {"day": dt.date(2026, 11, 1)},
+            )
+            conn.commit()  # the same day, topic and language, understood another way: a row of its own
+        assert migrate.revision(engine) == migrate.head() == "0002"
+    finally:
+        engine.dispose()

@@ -144,7 +144,8 @@ def test_same_message_sid_four_times_under_three_workers_is_counted_once(tmp_pat
     by_topic = {}
     for row in rows:
         by_topic[row["topic"]] = by_topic.get(row["topic"], 0) + row["count"]
-    assert by_topic == {"THERAPY": 1, "unknown": 2}, rows  # four deliveries of one SID counted once
+    # four deliveries of one SID counted once; "MEDS elderflower" is read as a question about medicines
+    assert by_topic == {"THERAPY": 1, "MEDS": 1, "unknown": 1}, rows
 
     logs = stdout + stderr
     served_by = set(re.findall(r"pid=(\d+) method=POST path=/sms status=200", logs))

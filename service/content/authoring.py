@@ -36,7 +36,40 @@ def update(content_dir: Path, translations_dir: Path) -> None:
     if catalog_paths(translations_dir):
         _pybabel("update", "--input-file", str(template), "--output-dir", str(translations_dir), "--previous")
         for po_path in catalog_paths(translations_dir).values():
+            _carry_forward(po_path)
             _mend_previous(po_path)
+
+
+def _carry_forward(po_path: Path) -> None:
+    """Keep the translation of a text whose English changed too much for pybabel to match it (a crisis list
+    rewritten, a message reworded): where the new entry is empty and the old one, now obsolete, had the same
+    context and was the only text of that context, the old translation comes back marked fuzzy, with the old
+    English beside it. Crisis lists thus never go out of service (the reader serves a fuzzy list until a
+    translator reviews it), and translators see what to update instead of starting again."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, abort_invalid=True)
+    old: dict[str | None, list] = {}
+    for key, message in catalog.obsolete.items():
+        old.setdefault(message.context, []).append((key, message))
+    contexts: dict[str | None, int] = {}
+    for message in catalog:
+        if message.id:
+            contexts[message.context] = contexts.get(message.context, 0) + 1
+    changed = False
+    for message in catalog:
+        previous = old.get(message.context, [])
+        if message.id and not message.string and contexts[message.context] == 1 and len(previous) == 1:
+            key, before = previous[0]
+            message.string = before.string
+            message.flags.add("fuzzy")
+            message.previous_id = [before.id]
+            del catalog.obsolete[key]
+            changed = True
+    if changed:
+        with po_path.open("wb") as handle:
+            write_po(handle, catalog, include_previous=True)
 
 
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')

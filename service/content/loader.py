@@ -56,7 +56,9 @@ def live_library(
         return load_library(content_dir, translations_dir, default_locale, contact, last_good, previous)
 
     def stamp() -> tuple:
-        return file_stamps([*content_dir.glob("*.yaml"), *translations_dir.glob("*/LC_MESSAGES/*.po")])
+        return file_stamps(
+            [*content_dir.glob("*.yaml"), *content_dir.glob("*.json"), *translations_dir.glob("*/LC_MESSAGES/*.po")]
+        )
 
     return LiveLibrary(load, stamp, interval)
 

@@ -1,5 +1,6 @@
 """Read the English source texts in ``content/``, keeping file and line of each."""
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from ..core import (
     PART,
     SMS_SEGMENTS,
     UCS2,
+    Backstop,
     Content,
     ContentError,
     CrisisLine,
@@ -29,6 +31,8 @@ MESSAGES_FILE = "messages.yaml"
 CRISIS_FILE = "crisis.yaml"
 COUNTRIES_FILE = "countries.yaml"
 LANGUAGES_FILE = "languages.yaml"
+OUTSIDE_FILE = "outside.yaml"  # questions our article does not answer
+BACKSTOP_FILE = "crisis_backstop.json"  # written by `textline content train-crisis`, never by hand
 # Files every reply depends on: when one is broken, its last good version serves.
 SHARED_FILES = (MESSAGES_FILE, CRISIS_FILE, COUNTRIES_FILE, LANGUAGES_FILE)
 
@@ -87,6 +91,7 @@ def read_content(
     crisis_lists, crisis_messages, crisis_lines, more_crisis_lists = parsed.pop(CRISIS_FILE)
     countries = parsed.pop(COUNTRIES_FILE, {})
     languages = parsed.pop(LANGUAGES_FILE, Languages())
+    outside = parsed.pop(OUTSIDE_FILE, ())
     found = {topic.name: topic for topic in parsed.values() if isinstance(topic, Topic)}
     if previous is not None:  # a topic file broken by this edit keeps the version that was serving
         for name, topic in previous.topics.items():
@@ -115,10 +120,40 @@ def read_content(
         )
     topics, clashes = _keyword_clashes(topics)
     problems += clashes
+    backstop, trouble = _read_backstop(directory / BACKSTOP_FILE, previous)
+    problems += trouble
     content = Content(
-        topics, messages, words, crisis_lists, crisis_messages, crisis_lines, countries, languages, more_crisis_lists
+        topics,
+        messages,
+        words,
+        crisis_lists,
+        crisis_messages,
+        crisis_lines,
+        countries,
+        languages,
+        more_crisis_lists,
+        backstop,
+        outside,
     )
     return content, problems
+
+
+def _read_backstop(path: Path, previous: Content | None) -> tuple[Backstop | None, list[Problem]]:
+    """The crisis backstop written by `textline content train-crisis`; a broken file keeps the one serving."""
+    if not path.exists():
+        return None, []
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        weights = {str(k): float(v) for k, v in data["weights"].items()}
+        return Backstop(weights, float(data["bias"]), float(data["threshold"])), []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        problem = Problem(
+            display_path(path),
+            1,
+            f"cannot read the crisis backstop ({type(error).__name__}): "
+            "run `textline content train-crisis` again; the rules still serve",
+        )
+        return (previous.backstop if previous else None), [problem]
 
 
 def load_content(directory: Path) -> Content:
@@ -177,6 +212,8 @@ def parse_file(path: str, text: str):
         return _parse_countries(path, root)
     if name == LANGUAGES_FILE:
         return _parse_languages(path, root)
+    if name == OUTSIDE_FILE:
+        return _parse_outside(path, root)
     return _parse_topic(path, root)
 
 
@@ -185,13 +222,33 @@ def messages_in_file(path: str, text: str) -> list[Message]:
     if Path(path).name in (COUNTRIES_FILE, LANGUAGES_FILE):
         return []
     parsed = parse_file(path, text)
+    if Path(path).name == OUTSIDE_FILE:
+        return list(parsed)
     if isinstance(parsed, Topic):
-        return [parsed.keywords, parsed.title, *parsed.paragraphs]
+        return list(parsed.messages())
     if Path(path).name == MESSAGES_FILE:
         _, messages, words = parsed
         return [*messages.values(), *words.values()]
     lists, crisis_messages, _, _ = parsed
     return [*lists.values(), *crisis_messages.values()]
+
+
+def _parse_outside(path, root) -> tuple[Message, ...]:
+    fields = _mapping(path, root, required=("questions",))
+    questions = tuple(
+        Message(
+            "outside question",
+            _scalar(path, node),
+            path,
+            _line(node),
+            "A question people text that our article does NOT answer. Never sent: it helps the line give the "
+            "menu instead of a wrong answer. Translate it freely, as people would text it, in their own words.",
+        )
+        for node in _sequence(path, fields["questions"])
+    )
+    if any(not q.id.strip() for q in questions):
+        raise ContentError([Problem(path, next(q.line for q in questions if not q.id.strip()), "empty question")])
+    return questions
 
 
 def page_budget_note() -> str:
@@ -203,7 +260,8 @@ def page_budget_note() -> str:
 
 
 def _parse_topic(path, root) -> Topic:
-    fields = _mapping(path, root, required=("keyword", "title", "paragraphs"), optional=("aliases", "review"))
+    optional = ("aliases", "review", "questions")
+    fields = _mapping(path, root, required=("keyword", "title", "paragraphs"), optional=optional)
     name = _scalar(path, fields["keyword"])
     if not name or not name.replace("_", "").isalnum() or name != name.upper():
         raise ContentError([Problem(path, _line(fields["keyword"]), f"keyword {name!r} must be one word in capitals")])
@@ -236,6 +294,20 @@ def _parse_topic(path, root) -> Topic:
     for message in texts:
         if not message.id.strip():
             raise ContentError([Problem(path, message.line, "empty paragraph")])
+    questions = tuple(
+        Message(
+            f"{name} question",
+            _scalar(path, node),
+            path,
+            _line(node),
+            f"Topic {name}: a question people might text about it. Never sent: it helps the line recognise "
+            "questions in your language. Translate it freely, as people would text it, in their own words.",
+            name,
+        )
+        for node in _sequence(path, fields.get("questions"))
+    )
+    if any(not q.id.strip() for q in questions):
+        raise ContentError([Problem(path, next(q.line for q in questions if not q.id.strip()), "empty question")])
     review = None
     if "review" in fields:
         entry = _mapping(path, fields["review"], required=("date", "by", "source"))
@@ -243,7 +315,7 @@ def _parse_topic(path, root) -> Topic:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["date"]):
             raise ContentError([Problem(path, _line(entry["date"]), "review date must be YYYY-MM-DD", topic=name)])
         review = Review(values["date"], values["by"], values["source"], _line(fields["review"]))
-    return Topic(name, aliases, keywords, title, texts, review)
+    return Topic(name, aliases, keywords, title, texts, review, questions)
 
 
 def _parse_messages(path, root):
@@ -323,7 +395,8 @@ def _parse_countries(path, root):
 
 
 def _parse_languages(path, root) -> Languages:
-    fields = _mapping(path, root, optional=("shared_keywords", "cldr_aliases", "marks_matter", "sms_fold_accents"))
+    names = ("shared_keywords", "cldr_aliases", "marks_matter", "sms_fold_accents", "syllables")
+    fields = _mapping(path, root, optional=names)
     pairs = set()
     for node in _sequence(path, fields.get("shared_keywords")):
         pair = [_scalar(path, item) for item in _sequence(path, node)]
@@ -333,7 +406,9 @@ def _parse_languages(path, root) -> Languages:
     aliases = dict(_pairs(path, fields["cldr_aliases"])) if "cldr_aliases" in fields else {}
     marks = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("marks_matter")))
     fold = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("sms_fold_accents")))
-    return Languages(frozenset(pairs), {key: _scalar(path, value) for key, value in aliases.items()}, marks, fold)
+    syllables = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("syllables")))
+    renames = {key: _scalar(path, value) for key, value in aliases.items()}
+    return Languages(frozenset(pairs), renames, marks, fold, syllables)
 
 
 def _notes(path, node, context):

@@ -1,6 +1,7 @@
 """The pure core: normalize a text, find crisis language, choose a locale, pack pages. No Flask, no database."""
 
 from . import needs
+from .backstop import Backstop
 from .library import Library, offer_messages
 from .live import LiveLibrary
 from .lookup import SOURCE_LOCALE, split_words
@@ -8,11 +9,25 @@ from .model import Catalog, Content, ContentError, CrisisLine, Languages, Messag
 from .normalize import compact, normalize
 from .pages import TopicPages
 from .paging import CHANNELS, SMS, SMS_SEGMENTS, WHATSAPP, WHATSAPP_CHARACTERS, Budget, paginate
-from .replies import CRISIS, CRISIS_SOFT, HELP, MENU, START, STOP, UNKNOWN, Reply, Sender, answer, pick_locale
+from .replies import (
+    CRISIS,
+    CRISIS_SOFT,
+    HELP,
+    MENU,
+    START,
+    STOP,
+    UNDERSTOOD,
+    UNKNOWN,
+    Reply,
+    Sender,
+    answer,
+    pick_locale,
+)
 from .segments import GSM7, PART, UCS2, capacity, gsm_friendly, segment
 from .validate import placeholders, validate
 
 __all__ = [
+    "Backstop",
     "CHANNELS",
     "CRISIS",
     "CRISIS_SOFT",
@@ -26,6 +41,7 @@ __all__ = [
     "START",
     "STOP",
     "UCS2",
+    "UNDERSTOOD",
     "UNKNOWN",
     "WHATSAPP",
     "WHATSAPP_CHARACTERS",

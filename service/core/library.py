@@ -11,12 +11,13 @@ from babel import Locale
 from babel.languages import get_official_languages
 
 from . import language, menus, needs
-from .crisis import CrisisMatcher, Signal, one_edit
+from .crisis import SOFT, CrisisMatcher, Signal, one_edit
 from .lookup import SOURCE_LOCALE, Translations, split_words
 from .model import Catalog, Content, Message, Problem
 from .normalize import compact, normalize
-from .pages import TopicPages, topic_messages, topic_pages
+from .pages import TopicPages, answer_pages, topic_messages, topic_pages
 from .paging import CHANNELS, SMS
+from .questions import OUTSIDE, Document, Found, QuestionIndex, common_forms, terms, words
 from .segments import gsm_fold, gsm_friendly
 
 
@@ -66,6 +67,7 @@ class Library:
                 for part in normalize(word).split():
                     self._word_locales.setdefault(part, set()).add(locale)
         self._keyword_typos = _deletion_index(w for w in self.topic_words if len(w) >= KEYWORD_TYPO_MIN and w.isalpha())
+        self._longest_keyword = max(map(len, self._keyword_typos), default=0)
         reserved = {*needs.STOP_WORDS, *needs.START_WORDS, *self.menu_words, *self.help_words}
         self._reserved_typos = _deletion_index(reserved)
         self.pages = {
@@ -86,7 +88,17 @@ class Library:
             for country in ("default", *content.crisis_lines)
             for short in (False, True)
         }
+        self.question_indexes = {locale: QuestionIndex(self._question_documents(locale)) for locale in self.locales}
+        # Left out of a question before it is looked up: small words and greetings ("hi, what is ECT").
+        small = (content.words[needs.COMMON], content.words[needs.GREETINGS])
+        self.common_words = {
+            locale: common_forms(
+                [word for m in small for word in self.words(locale, m)], locale in content.languages.syllables
+            )
+            for locale in self.locales
+        }
         self._cache: dict[tuple, TopicPages] = {}
+        self._answers: dict[tuple, tuple[TopicPages, int]] = {}
 
     # -- translation lookups -------------------------------------------------
 
@@ -130,8 +142,13 @@ class Library:
         return self._crisis_texts[(locale, self._crisis_key(country), short)]
 
     def crisis_signal(self, text: str) -> Signal | None:
-        """Crisis language in ``text`` (as sent), confident or soft, with the rule that found it; or None."""
-        return self.crisis_matcher.detect(text)
+        """Crisis language in ``text`` (as sent), confident or soft, with the rule that found it; or None.
+        What the rules miss, the backstop may still flag, always as the weaker tier."""
+        signal = self.crisis_matcher.detect(text)
+        backstop = self.content.backstop
+        if signal is None and backstop is not None and (p := backstop.flags(text)) is not None:
+            return Signal(SOFT, f"backstop: {p:.2f} >= {backstop.threshold:.2f}", frozenset())
+        return signal
 
     def crisis_lexicons(self) -> dict[str, dict[str, list[str]]]:
         """Each language's crisis lists: translated ones for every catalog (offered yet or not), and those of
@@ -155,6 +172,13 @@ class Library:
         """The menu, led by the crisis line for ``country``, in pages (built when first asked for)."""
         return self._cached(("menu", locale, channel, country), lambda: menus.menu(self, locale, channel, country))
 
+    def not_understood_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
+        """The menu opened by a line saying what this line can answer: for texts it did not understand."""
+        return self._cached(
+            ("not understood", locale, channel, country),
+            lambda: menus.not_understood(self, self.menu_pages(locale, channel, country), channel),
+        )
+
     def help_pages(self, locale: str, channel: str, country: str | None) -> TopicPages:
         """HELP: program, how to stop, rates, the clinic contact and the crisis line."""
         return self._cached(
@@ -162,11 +186,27 @@ class Library:
             lambda: menus.help_reply(self, locale, channel, country),
         )
 
+    def find_answer(self, text: str, locale: str) -> Found:
+        """The topic and paragraphs of ``locale`` that answer ``text``, or why none does."""
+        syllables = locale in self.content.languages.syllables
+        return self.question_indexes[locale].find(words(text, syllables, self.common_words[locale]))
+
+    def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:
+        """The reply to a question: its best paragraph or two and where to read more, on one page;
+        or, where that paragraph is longer than a page, the topic page that holds it. With the page number."""
+        assert found.topic is not None
+        key = ("answer", found.topic, found.paragraphs, locale, channel)
+        if key not in self._answers:
+            self._answers[key] = answer_pages(self, found.topic, found.paragraphs, locale, channel)
+        return self._answers[key]
+
     def near_keyword(self, key: str) -> dict[str, str] | None:
         """Topic keywords a single typo away from ``key`` (a letter missing, extra, changed or two swapped),
         as {locale: topic} when they all name one topic per locale; else None. Nothing near a carrier,
         menu, help or language word is read as a keyword ("STPO" is not a topic)."""
-        if len(key) < KEYWORD_TYPO_MIN - 1 or not key.isalpha() or key in self.language_words:
+        if not KEYWORD_TYPO_MIN - 1 <= len(key) <= self._longest_keyword + 1 or not key.isalpha():
+            return None
+        if key in self.language_words:
             return None
         if self._near(self._reserved_typos, key):
             return None
@@ -293,6 +333,27 @@ class Library:
             self.help_words.setdefault(compact(word), set()).add(locale)
         for word in [*self.words(locale, content.words[needs.LANGUAGE_WORDS]), *_english_name(locale), locale]:
             self.language_words.setdefault(compact(word), locale)
+
+    def _question_documents(self, locale: str) -> list[Document]:
+        """What a question in ``locale`` is matched against: each topic's paragraphs as it would be answered
+        (its translation, or the fallback that answers it) and the example questions translated for ``locale``."""
+        documents = []
+        for name, topic in self.content.topics.items():
+            effective = self.translations.resolve(locale, topic_messages(self, name))
+            for n, message in enumerate(topic.paragraphs):
+                text = self.text(effective, message) or ""
+                documents.append(Document(name, n, tuple(terms(text, effective in self.content.languages.syllables))))
+            for message in topic.questions:
+                if question := self.text(locale, message):
+                    documents.append(
+                        Document(name, None, tuple(terms(question, locale in self.content.languages.syllables)))
+                    )
+        for message in self.content.outside:
+            if question := self.text(locale, message):
+                documents.append(
+                    Document(OUTSIDE, None, tuple(terms(question, locale in self.content.languages.syllables)))
+                )
+        return documents
 
     def _scripts(self) -> dict[str, set[str]]:
         """Each script but Latin -> the served locales whose catalogs are mostly written in it."""

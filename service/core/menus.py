@@ -1,11 +1,13 @@
 """The menu, HELP and the crisis replies: built from several messages, each falling back on its own."""
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import needs
 from .model import Content, Message
 from .normalize import compact
 from .pages import TopicPages, make_pages
+from .paging import Budget
 from .segments import gsm_friendly
 
 if TYPE_CHECKING:
@@ -50,6 +52,22 @@ def menu(library: "Library", locale: str, channel: str, country: str | None) -> 
     body = text.format(topics="\n".join(lines), languages=languages)
     paragraphs = [library.crisis(effective, country, short=True), *body.split("\n")]
     return make_pages(library, effective, content.words[needs.MENU_WORDS], paragraphs, channel, lines=True)
+
+
+def not_understood(library: "Library", menu: TopicPages, channel: str) -> TopicPages:
+    """``menu`` opened, after its crisis line, by the line saying what this line answers. The pages stay
+    the menu's (their hints ask for the menu's next page): where the line does not fit the first page, it
+    takes the place of the menu's heading, which says much the same; where even that does not fit, the
+    menu is sent as it is."""
+    opening = library.translations.text(menu.locale, library.content.messages[needs.NOT_ANSWERED])
+    if not opening:
+        return menu
+    crisis, heading, *rest = menu.pages[0].split("\n")
+    line = library.for_channel(menu.locale, channel, gsm_friendly(opening))
+    for first in ([crisis, line, heading, *rest], [crisis, line, *rest]):
+        if Budget(channel).fits("\n".join(first)):
+            return replace(menu, pages=("\n".join(first), *menu.pages[1:]))
+    return menu
 
 
 def menu_keyword(library: "Library", locale: str, words: list[str], country: str | None) -> str:

@@ -5,6 +5,8 @@ content/ builds these from files; the core only reads them.
 
 from dataclasses import dataclass, field, replace
 
+from .backstop import Backstop
+
 
 @dataclass(frozen=True)
 class Message:
@@ -36,9 +38,10 @@ class Topic:
     title: Message
     paragraphs: tuple[Message, ...]
     review: Review | None = None
+    questions: tuple[Message, ...] = ()  # examples of how people ask about it: never sent, they help find it
 
     def messages(self) -> tuple[Message, ...]:
-        return (self.keywords, self.title, *self.paragraphs)
+        return (self.keywords, self.title, *self.paragraphs, *self.questions)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Languages:
     marks_matter: frozenset[str] = frozenset()
     # Languages whose SMS replies fold letters outside GSM-7 to their nearest GSM-7 letter (á -> a).
     sms_fold: frozenset[str] = frozenset()
+    # Languages written in spaced syllables (Vietnamese): questions are looked up by syllable pairs too.
+    syllables: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -77,13 +82,15 @@ class Content:
     languages: Languages = Languages()
     # Crisis lists of languages we have no catalog for (German, Italian, Hindi...): code -> list name -> items.
     more_crisis_lists: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    backstop: Backstop | None = None  # the weaker crisis tier's statistical backstop (content/crisis_backstop.json)
+    outside: tuple[Message, ...] = ()  # questions our article does not answer (content/outside.yaml)
 
     def all_messages(self) -> list[Message]:
         found = [*self.messages.values(), *self.words.values(), *self.crisis_lists.values()]
         found += self.crisis_messages.values()
         for topic in self.topics.values():
             found += topic.messages()
-        return found
+        return found + list(self.outside)
 
 
 @dataclass(frozen=True)

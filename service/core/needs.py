@@ -11,11 +11,14 @@ START_WORDS = frozenset({"start", "yes", "unstop"})
 # messages.yaml, messages:
 MENU, MENU_TOPIC, MORE, PAST_END = "menu", "menu_topic", "more", "past_end"
 HELP, CONTACT, STOP, START, SLOW_DOWN = "help", "contact", "stop", "start", "slow_down"
+NOT_ANSWERED, ANSWER_MORE = "not_answered", "answer_more"
 MESSAGES = {
     MENU: "the menu",
     MENU_TOPIC: "each line of the menu",
     MORE: "the hint that ends every page but the last",
     PAST_END: "the reply to a page after the last",
+    NOT_ANSWERED: "the line that opens the menu when a text is not understood",
+    ANSWER_MORE: "the line that ends the answer to a question",
     HELP: "HELP",
     CONTACT: "the clinic contact in HELP",
     STOP: "the reply to STOP",
@@ -24,12 +27,13 @@ MESSAGES = {
 }
 
 # messages.yaml, words:
-MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS = "menu", "help", "language", "greetings"
+MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS, COMMON = "menu", "help", "language", "greetings", "common"
 WORDS = {
     MENU_WORDS: "the words that ask for the menu",
     HELP_WORDS: "the words that ask for HELP",
     LANGUAGE_WORDS: "the name of the language",
     GREETINGS: "greetings and small words that tell a short message's language",
+    COMMON: "small words left out when a question is looked up in the article",
 }
 
 # crisis.yaml, messages:

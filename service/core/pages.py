@@ -7,6 +7,7 @@ from . import needs
 from .model import Message
 from .normalize import compact
 from .paging import Budget, paginate
+from .segments import gsm_friendly
 
 if TYPE_CHECKING:
     from .library import Library
@@ -36,6 +37,36 @@ def topic_pages(library: "Library", topic: str, locale: str, channel: str) -> To
     past_end = tr.text(effective, library.content.messages[needs.PAST_END]) or ""
     text = library.for_channel(effective, channel, past_end.format(keyword=pages.keyword, count=len(pages.pages)))
     return TopicPages(pages.locale, pages.keyword, pages.pages, text)
+
+
+def answer_pages(
+    library: "Library", topic: str, paragraphs: tuple[int, ...], locale: str, channel: str
+) -> tuple[TopicPages, int]:
+    """The answer to a question: ``paragraphs`` of ``topic`` (best first) verbatim, in article order, and the
+    line that says where to read more, on one page; where the best alone does not fit, the topic page that
+    holds it. Returned with the page number to count."""
+    spec = library.content.topics[topic]
+    tr = library.translations
+    closing = library.content.messages[needs.ANSWER_MORE]
+    effective = tr.resolve(locale, [*topic_messages(library, topic), closing])
+    pages = library.topic_pages(topic, effective, channel)
+    if not paragraphs:  # only its example questions matched: the topic from its start
+        return pages, 1
+    hint = (tr.text(effective, closing) or "").format(
+        keyword=hint_keyword(library, effective, spec.keywords), title=tr.text(effective, spec.title)
+    )
+    texts = {
+        n: library.for_channel(effective, channel, tr.text(effective, spec.paragraphs[n]) or "") for n in paragraphs
+    }
+    hint = library.for_channel(effective, channel, hint)
+    budget = Budget(channel)
+    for chosen in (sorted(paragraphs), paragraphs[:1]):
+        reply = gsm_friendly("\n".join([*(texts[n] for n in chosen), hint]))
+        if budget.fits(reply):
+            return TopicPages(effective, pages.keyword, (reply,)), 1
+    start = gsm_friendly(texts[paragraphs[0]])[:40]
+    number = next((n for n, page in enumerate(pages.pages, 1) if start in page), 1)
+    return pages, number
 
 
 def make_pages(

@@ -20,6 +20,10 @@ STOP_WORDS, START_WORDS = needs.STOP_WORDS, needs.START_WORDS
 CRISIS, STOP, START, HELP, MENU, UNKNOWN = "crisis", "stop", "start", "help", "menu", "unknown"
 CRISIS_SOFT = "crisis_soft"  # a weaker crisis signal: the crisis reply, then the ordinary answer
 
+# How an ordinary message was understood, counted per day and language (none: crisis and carrier words).
+BY_KEYWORD, BY_QUESTION, NOT_UNDERSTOOD = "keyword", "question", "not_understood"
+UNDERSTOOD = (BY_KEYWORD, BY_QUESTION, NOT_UNDERSTOOD)
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -30,6 +34,7 @@ class Reply:
     locale: str
     page: int = 1
     why: str = ""  # the rule that chose this reply, for /try and `textline text`
+    answered_by: str = ""  # BY_KEYWORD, BY_QUESTION, NOT_UNDERSTOOD; empty for crisis and carrier words
 
     @property
     def text(self) -> str | None:
@@ -74,22 +79,27 @@ def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by
             library.default_locale, sender.channel, library.message(name, library.default_locale)
         )
         return Reply((text,), label, library.default_locale, why="carrier word")
-    pages, label, number, why = _ordinary(library, text, sender)
-    if signal is not None:  # the whole crisis reply first, then the ordinary answer, in one message
+    body = body[:MAX_BODY]
+    if signal is not None:  # the whole crisis reply first, then a keyword page or the menu, in one message
+        pages, label, number, why, _ = _ordinary(library, text, body, sender, questions=False)
         locale = _crisis_locale(library, signal, sender, prefer=pages.locale)
         crisis = library.crisis(locale, sender.country)
         number = min(number, len(pages.pages))
         reply = with_crisis(library, crisis, pages, number, sender.channel, sender.country)
         return Reply((reply,), CRISIS_SOFT, pages.locale, number, f"weaker crisis signal: {signal.rule}; then {why}")
-    return _page(pages, label, number, why)
+    return _page(*_ordinary(library, text, body, sender))
 
 
-def _ordinary(library: Library, text: str, sender: Sender) -> tuple[TopicPages, str, int, str]:
-    """What a message that is not crisis language asks for: the pages, their label, the page number, and why."""
+def _ordinary(
+    library: Library, text: str, body: str, sender: Sender, questions: bool = True
+) -> tuple[TopicPages, str, int, str, str]:
+    """What a message that is not crisis language asks for: the pages, their label, the page number, why,
+    and how it was understood. ``text`` is ``body`` normalized; without ``questions``, nothing is looked up
+    in the article's paragraphs (the weaker crisis tier answers only keywords, else the menu)."""
     whole = text.replace(" ", "")  # already normalized
     if whole in library.language_words:  # "ESPAÑOL", "TIẾNG VIỆT", "ES": the menu in that language
         menu = library.menu_pages(library.language_words[whole], sender.channel, sender.country)
-        return menu, MENU, 1, "language word"
+        return menu, MENU, 1, "language word", BY_KEYWORD
     words, page, language = _peel(library, text.split())
     number = max(page or 1, 1)
     key = "".join(words)
@@ -98,10 +108,10 @@ def _ordinary(library: Library, text: str, sender: Sender) -> tuple[TopicPages, 
         key = "".join(words)
     if key in library.help_words:
         locale = language or pick_locale(library, library.help_words[key], sender)
-        return library.help_pages(locale, sender.channel, sender.country), HELP, number, "help word"
+        return library.help_pages(locale, sender.channel, sender.country), HELP, number, "help word", BY_KEYWORD
     if key in library.menu_words:
         locale = language or pick_locale(library, library.menu_words[key], sender)
-        return library.menu_pages(locale, sender.channel, sender.country), MENU, number, "menu word"
+        return library.menu_pages(locale, sender.channel, sender.country), MENU, number, "menu word", BY_KEYWORD
     owners = library.topic_words.get(key)
     why = "keyword"
     if not owners and (near := library.near_keyword(key)):  # THERAPHY, MEDZ, DOCTER: a keyword, mistyped
@@ -109,11 +119,18 @@ def _ordinary(library: Library, text: str, sender: Sender) -> tuple[TopicPages, 
     if owners:
         locale = language or pick_locale(library, set(owners), sender)
         topic = owners.get(locale) or next(iter(owners.values()))
-        return library.topic_pages(topic, locale, sender.channel), topic, number, why
-    # Not understood: the menu, in the language of its script, words and letters.
+        return library.topic_pages(topic, locale, sender.channel), topic, number, why, BY_KEYWORD
+    # Words of its own: a question the article may answer, in the language of its script, words and letters.
     locale, how = library.identify(text, sender.country)
     locale = language or locale
-    return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, f"not understood ({how})"
+    if not questions:
+        return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, f"menu ({how})", NOT_UNDERSTOOD
+    found = library.find_answer(body, locale)
+    if found.answered:
+        pages, number = library.answer_pages(found, locale, sender.channel)
+        return pages, found.topic or UNKNOWN, number, f"question in {locale} ({how}): {found.why}", BY_QUESTION
+    menu = library.not_understood_pages(locale, sender.channel, sender.country)
+    return menu, UNKNOWN, 1, f"not understood, {locale} ({how}): {found.why}", NOT_UNDERSTOOD
 
 
 def _crisis_locale(library: Library, signal: Signal, sender: Sender, prefer: str | None = None) -> str:
@@ -130,13 +147,13 @@ def _crisis_locale(library: Library, signal: Signal, sender: Sender, prefer: str
     return country[0] if country else library.default_locale
 
 
-def _page(pages: TopicPages, label: str, number: int, why: str) -> Reply:
+def _page(pages: TopicPages, label: str, number: int, why: str, answered_by: str) -> Reply:
     """Page ``number`` of ``pages``; past the end, how many there are (topics) or the last page."""
     if number <= len(pages.pages):
-        return Reply((pages.pages[number - 1],), label, pages.locale, number, why)
+        return Reply((pages.pages[number - 1],), label, pages.locale, number, why, answered_by)
     if pages.past_end is None:  # menu and help: the last page is the useful answer
-        return Reply((pages.pages[-1],), label, pages.locale, len(pages.pages), why)
-    return Reply((pages.past_end,), label, pages.locale, number, why)
+        return Reply((pages.pages[-1],), label, pages.locale, len(pages.pages), why, answered_by)
+    return Reply((pages.past_end,), label, pages.locale, number, why, answered_by)
 
 
 def _peel(library: Library, words: list[str]) -> tuple[list[str], int | None, str | None]:

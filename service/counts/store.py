@@ -9,11 +9,14 @@ import collections
 import datetime as dt
 import hashlib
 import hmac
+import json
 import logging
 import os
 import secrets
 import threading
+import time
 from dataclasses import astuple, dataclass, fields
+from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -37,6 +40,7 @@ class CountKey:
     locale: str
     channel: str
     later_page: bool = False
+    answered_by: str = ""  # keyword, question, not_understood; empty for crisis and carrier words
 
 
 DIMENSIONS = tuple(f.name for f in fields(CountKey))
@@ -54,12 +58,24 @@ class CountStore:
 
     A flush inserts the digests into ``seen_messages`` with ON CONFLICT DO
     NOTHING ... RETURNING and counts only the rows that were new, so a
-    redelivered MessageSid is counted once whichever worker gets it. A failed
-    flush keeps its events for the next try, up to ``max_pending``; past that
-    the oldest are dropped and ``dropped`` says how many.
+    redelivered MessageSid is counted once whichever worker gets it. Rows are
+    written in one fixed order (sorted), so workers flushing the same keys at
+    once never deadlock. A failed flush keeps its events for the next try, up
+    to ``max_pending``; past that the oldest are dropped and ``dropped`` says
+    how many. A process that stops while the database is unreachable writes
+    what it could not flush to ``spool_dir`` (count keys, days and keyed
+    digests of MessageSids: nothing personal); the next process to start
+    takes the file and counts them.
     """
 
-    def __init__(self, database_url: str, key: bytes, interval: float = 1.0, max_pending: int = 50_000):
+    def __init__(
+        self,
+        database_url: str,
+        key: bytes,
+        interval: float = 1.0,
+        max_pending: int = 50_000,
+        spool_dir: Path | None = None,
+    ):
         self.engine: Engine = make_engine(database_url)
         self._schema_ready = False
         self.interval = interval
@@ -73,6 +89,7 @@ class CountStore:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
+        self.spool_dir = spool_dir
 
     @property
     def pending(self) -> int:
@@ -114,12 +131,67 @@ class CountStore:
                 return 0
             return counted
 
+    def start(self) -> None:
+        """Start this process's flusher and take any counts a stopped process spooled (a worker's start)."""
+        self._ensure_thread()
+
     def close(self) -> None:
-        """Stop the background flusher and write what is left."""
+        """Stop the background flusher and write what is left: to the database, else to the spool."""
         self._wake.set()
         if self._thread and self._thread.is_alive() and self._pid == os.getpid():
             self._thread.join(timeout=5)
         self.flush()
+        if self.pending:
+            self._spool()
+
+    def _spool(self) -> None:
+        with self._flush_lock, self._lock:
+            events = list(self._pending)
+            self._pending.clear()
+        if self.spool_dir is None:
+            self.dropped += len(events)
+            log.error("%d counts lost: the database is unreachable and there is no spool folder", len(events))
+            return
+        try:
+            self.spool_dir.mkdir(parents=True, exist_ok=True)
+            path = self.spool_dir / f"{os.getpid()}-{time.time_ns()}.jsonl"
+            part = path.with_suffix(".part")
+            with part.open("w", encoding="utf-8") as file:
+                for e in events:
+                    file.write(json.dumps({"day": e.day.isoformat(), "key": astuple(e.key), "digest": e.digest}) + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+            part.rename(path)
+            log.warning("database unreachable: %d counts spooled for the next start", len(events))
+        except OSError as error:
+            self.dropped += len(events)
+            log.error("%d counts lost: the spool could not be written (%s)", len(events), type(error).__name__)
+
+    def _recover(self) -> None:
+        """Take the spool files of stopped processes (one process each, by renaming) into this one's queue."""
+        if self.spool_dir is None or not self.spool_dir.is_dir():
+            return
+        taken = 0
+        for path in sorted(self.spool_dir.glob("*.jsonl")):
+            claimed = path.with_suffix(f".taken-{os.getpid()}")
+            try:
+                path.rename(claimed)  # atomic: only one process gets each file
+            except OSError:
+                continue
+            try:
+                events = [
+                    Event(dt.date.fromisoformat(row["day"]), CountKey(*row["key"]), str(row["digest"]))
+                    for row in map(json.loads, claimed.read_text("utf-8").splitlines())
+                ]
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                log.error("a count spool file could not be read (%s): left as %s", type(error).__name__, claimed.name)
+                continue
+            with self._lock:
+                self._pending.extendleft(reversed(events))
+            claimed.unlink()
+            taken += len(events)
+        if taken:
+            log.warning("%d spooled counts taken up", taken)
 
     def upgrade(self) -> bool:
         """Bring the schema up to date (the first write does it too); return whether anything was done."""
@@ -168,6 +240,28 @@ class CountStore:
                 for row in conn.execute(query)
             ]
 
+    def understood(self, since: dt.date | None = None, until: dt.date | None = None) -> list[dict]:
+        """Messages per day and locale by how they were understood (keyword, question, not_understood)."""
+        if not self._schema_ready:
+            self.upgrade()
+        total = func.sum(usage.c.count).label("count")
+        query = (
+            select(usage.c.day, usage.c.locale, usage.c.answered_by, total)
+            .where(usage.c.answered_by != "", usage.c.later_page.is_(False))
+            .group_by(usage.c.day, usage.c.locale, usage.c.answered_by)
+            .order_by(usage.c.day, usage.c.locale, usage.c.answered_by)
+        )
+        if since:
+            query = query.where(usage.c.day >= since)
+        if until:
+            query = query.where(usage.c.day <= until)
+        with self.engine.connect() as conn:
+            return [
+                {"day": r.day.isoformat(), "locale": r.locale, "answered_by": r.answered_by, "count": int(n)}
+                for r in conn.execute(query)
+                for n in (r._mapping["count"],)
+            ]
+
     def _digest(self, message_sid: str | None) -> str:
         if not message_sid:
             return "r" + secrets.token_hex(16)  # nothing to de-duplicate on
@@ -184,6 +278,7 @@ class CountStore:
             self._thread = threading.Thread(target=self._run, name="textline-counter", daemon=True)
             self._thread.start()
             atexit.register(self.close)
+        self._recover()
 
     def _run(self) -> None:
         while not self._wake.wait(self.interval):
@@ -198,13 +293,13 @@ class CountStore:
             first.setdefault(event.digest, event)
         with self.engine.begin() as conn:
             new: set[str] = set()
-            digests = list(first.values())
+            digests = sorted(first.values(), key=lambda e: e.digest)  # one fixed order: flushes cannot deadlock
             for start in range(0, len(digests), BATCH):
                 rows = [{"digest": e.digest, "day": e.day} for e in digests[start : start + BATCH]]
                 fresh = insert(seen).values(rows).on_conflict_do_nothing().returning(seen.c.digest)
                 new.update(conn.execute(fresh).scalars())
             totals = collections.Counter((e.day, *astuple(e.key)) for e in digests if e.digest in new)
-            rows = [dict(zip(("day", *DIMENSIONS), key, strict=True), count=n) for key, n in totals.items()]
+            rows = [dict(zip(("day", *DIMENSIONS), key, strict=True), count=n) for key, n in sorted(totals.items())]
             for start in range(0, len(rows), BATCH):
                 statement = insert(usage).values(rows[start : start + BATCH])
                 statement = statement.on_conflict_do_update(

@@ -7,8 +7,9 @@ from sqlalchemy.engine import Engine, make_url
 
 metadata = MetaData()
 
-# One row per day, topic, locale, channel and first-or-later page. Nothing
-# about who asked.
+# One row per day, topic, locale, channel, first-or-later page and how the
+# message was understood (keyword, question, not_understood; empty for crisis
+# and carrier words). Nothing about who asked.
 usage = Table(
     "usage_counts",
     metadata,
@@ -17,6 +18,7 @@ usage = Table(
     Column("locale", String(16), primary_key=True),
     Column("channel", String(16), primary_key=True),
     Column("later_page", Boolean, primary_key=True),
+    Column("answered_by", String(16), primary_key=True, server_default=""),
     Column("count", Integer, nullable=False),
 )
 
@@ -44,6 +46,7 @@ def make_engine(url: str) -> Engine:
             connection.execute("PRAGMA synchronous=NORMAL")
 
         return engine
-    # A short connect timeout: an unreachable server must not stall the flusher for minutes.
-    connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
+    # A short connect timeout: an unreachable server must not stall the flusher, nor a stopping worker's last
+    # flush and spool (two tries fit well within gunicorn's graceful_timeout).
+    connect_args = {"connect_timeout": 2} if parsed.get_backend_name() == "postgresql" else {}
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2, connect_args=connect_args)

@@ -6,7 +6,22 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from ..core import CHANNELS, CRISIS, HELP, MENU, SMS, SOURCE_LOCALE, START, STOP, UNKNOWN, Problem, Sender, answer
+from ..core import (
+    CHANNELS,
+    CRISIS,
+    CRISIS_SOFT,
+    HELP,
+    MENU,
+    SMS,
+    SOURCE_LOCALE,
+    START,
+    STOP,
+    UNDERSTOOD,
+    UNKNOWN,
+    Problem,
+    Sender,
+    answer,
+)
 from ..core.reports import describe
 from ..counts import format_rows
 from .state import textline
@@ -16,7 +31,7 @@ bp = Blueprint("admin", __name__, template_folder="templates", static_folder="st
 REALM = "textline staff"
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-OTHER_LABELS = (MENU, HELP, CRISIS, STOP, START, UNKNOWN)
+OTHER_LABELS = (MENU, HELP, CRISIS, CRISIS_SOFT, STOP, START, UNKNOWN)
 # Countries staff most often try; any other two-letter code can be typed.
 COMMON_COUNTRIES = (
     ("US", "United States"),
@@ -148,7 +163,19 @@ def usage():
         totals={key: _totals(rows, key) for key in ("topic", "locale", "channel")},
         topics=topic_order,
         locales=locale_order,
+        understood=_understood(textline().counts.understood(filters.since, filters.until), filters.locale),
+        ways=UNDERSTOOD,
     )
+
+
+def _understood(rows: list[dict], locale: str) -> list[tuple[str, str, dict[str, int]]]:
+    """(day, locale, {keyword: n, question: n, not_understood: n}) for each day and locale with messages."""
+    table: dict[tuple[str, str], dict[str, int]] = {}
+    for row in rows:
+        if not locale or row["locale"] == locale:
+            counts = table.setdefault((row["day"], row["locale"]), dict.fromkeys(UNDERSTOOD, 0))
+            counts[row["answered_by"]] = counts.get(row["answered_by"], 0) + row["count"]
+    return [(day, loc, counts) for (day, loc), counts in sorted(table.items())]
 
 
 @bp.get("/admin/usage.csv")

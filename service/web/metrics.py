@@ -50,6 +50,10 @@ DROPPED = Counter(
 FLUSH_FAILURES = Counter(
     "textline_count_flush_failures", "Count flushes that failed (database unreachable or erroring)."
 )
+FLOOD_FAILURES = Counter(
+    "textline_flood_store_failures",
+    "Messages let through without a flood check because the shared store (TEXTLINE_LIMITS_URL) failed.",
+)
 RELOAD_ERRORS = Counter(
     "textline_catalog_reload_errors",
     "Content or catalog edits that failed to load (the last good version kept serving).",

@@ -9,7 +9,7 @@ from ..content import live_library
 from ..core import LiveLibrary
 from ..counts import CountStore
 from ..settings import Settings
-from .flood import FloodGate, MemoryWindows
+from .flood import FloodGate, MemoryWindows, SharedWindows, Windows
 
 
 @dataclass
@@ -32,8 +32,13 @@ class Textline:
             settings.reload_interval,
         )
         key = hashlib.sha256(b"textline-sid:" + settings.twilio_auth_token.encode()).digest()
-        flood = FloodGate(settings.flood_limit, settings.flood_window, settings.flood_quiet, MemoryWindows())
-        return cls(settings, library, CountStore(settings.database, key), flood)
+        windows: Windows = SharedWindows(settings.limits_url) if settings.limits_url else MemoryWindows()
+        flood_key = (
+            hashlib.sha256(b"textline-flood:" + settings.limits_key.encode()).digest() if settings.limits_url else None
+        )
+        flood = FloodGate(settings.flood_limit, settings.flood_window, settings.flood_quiet, windows, flood_key)
+        counts = CountStore(settings.database, key, spool_dir=settings.instance_dir / "count-spool")
+        return cls(settings, library, counts, flood)
 
     def close(self) -> None:
         """Write the counts still buffered (a graceful stop)."""

@@ -52,7 +52,8 @@ def _reply(app, form) -> Response:
             log.warning("one sender passed %d messages a minute: slowed down", app.flood.limit)
             slow_down = library.message(needs.SLOW_DOWN, reply.locale)
             return twiml((library.for_channel(reply.locale, sender.channel, slow_down),))
-    app.counts.record(CountKey(reply.topic, reply.locale, sender.channel, reply.page > 1), form.get("MessageSid"))
+    key = CountKey(reply.topic, reply.locale, sender.channel, reply.page > 1, reply.answered_by)
+    app.counts.record(key, form.get("MessageSid"))
     metrics.message(reply, sender.channel)
     return twiml(reply.messages)
 

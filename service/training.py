@@ -1,0 +1,120 @@
+"""Training the crisis backstop (service/core/backstop.py): `textline content train-crisis`.
+
+Examples: tests/data/crisis_train (written for training only) and the development split of
+tests/data/crisis; as ordinary texts besides, every paragraph and example question of every served
+language and the development split of tests/data/ask. Never the frozen thirds, never any other set.
+
+A logistic regression fitted by AdaGrad; a fifth of the examples is held out to choose the threshold:
+the lowest probability at which the rules and the backstop together flag at most ``MAX_FALSE_ALARMS``
+of the held-out ordinary texts with tempting words. Then the model is fitted again on everything.
+"""
+
+import hashlib
+import json
+import math
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .core import Library
+from .core.backstop import features
+from .evaluate import DATA, _items, ask_cases, crisis_cases
+
+EPOCHS = 25
+RATE = 0.3
+L2 = 1e-4
+MAX_FALSE_ALARMS = 0.06  # rules and backstop together, of held-out tempting texts (the target: at most 10%)
+KEEP = 0.02  # weights smaller than this are left out of the file
+TRAIN = DATA / "crisis_train"
+
+
+@dataclass(frozen=True)
+class Fitted:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    recall: float  # rules and backstop together, on the held-out fifth, at the threshold
+    false_alarms: float
+    examples: int
+
+
+def examples(library: Library) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """(text, is crisis) for training, never a frozen case: the crisis sets' texts (crisis texts and
+    ordinary ones with tempting words: the threshold is chosen on these), and our own everyday texts."""
+    tempting = [(str(item["text"]), bool(item["crisis"])) for _, item in _items(TRAIN)]
+    tempting += [(case.text, case.crisis) for case in crisis_cases() if not case.frozen]
+    everyday = [(case.text, False) for case in ask_cases() if not case.frozen]
+    for locale in library.locales:
+        for topic in library.content.topics.values():
+            for message in (*topic.paragraphs, *topic.questions):
+                if text := library.text(locale, message):
+                    everyday.append((text, False))
+    return list(dict.fromkeys(tempting)), list(dict.fromkeys(everyday))
+
+
+def fit(data: Iterable[tuple[str, bool]], seed: int = 7) -> tuple[dict[str, float], float]:
+    rows = [(sorted(features(text)), 1.0 if crisis else 0.0) for text, crisis in data]
+    weights: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    bias, bias_square = 0.0, 0.0
+    order = list(range(len(rows)))
+    rng = random.Random(seed)
+    for _ in range(EPOCHS):
+        rng.shuffle(order)
+        for n in order:
+            names, label = rows[n]
+            score = bias + sum(weights.get(f, 0.0) for f in names)
+            error = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score)))) - label
+            bias_square += error * error
+            bias -= RATE * error / math.sqrt(bias_square + 1e-9)
+            for f in names:
+                w = weights.get(f, 0.0)
+                grad = error + L2 * w
+                squares[f] = squares.get(f, 0.0) + grad * grad
+                weights[f] = w - RATE * grad / math.sqrt(squares[f] + 1e-9)
+    return weights, bias
+
+
+def _held_out(text: str) -> bool:
+    return hashlib.sha256(text.encode()).digest()[0] < 256 // 5
+
+
+def train(library: Library) -> Fitted:
+    tempting, everyday = examples(library)
+    data = tempting + everyday
+    learn = [(t, c) for t, c in data if not _held_out(t)]
+    check = [(t, c) for t, c in tempting if _held_out(t)]
+    weights, bias = fit(learn)
+
+    def probability(text: str) -> float:
+        score = bias + sum(weights.get(f, 0.0) for f in features(text))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+    def by_rules(text: str) -> bool:
+        return library.crisis_matcher.detect(text) is not None
+
+    ordinary = [t for t, c in check if not c]
+    flagged = sum(map(by_rules, ordinary))
+    left = sorted((probability(t) for t in ordinary if not by_rules(t)), reverse=True)
+    allowed = max(0, int(len(ordinary) * MAX_FALSE_ALARMS) - flagged)
+    threshold = max(0.5, left[allowed] + 1e-6 if allowed < len(left) else 0.5)
+    crisis = [t for t, c in check if c]
+    recall = sum(by_rules(t) or probability(t) >= threshold for t in crisis) / len(crisis) if crisis else 0.0
+    alarms = (flagged + sum(p >= threshold for p in left)) / len(ordinary) if ordinary else 0.0
+    weights, bias = fit(data)
+    kept = {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= KEEP}
+    return Fitted(kept, round(bias, 4), round(threshold, 4), recall, alarms, len(data))
+
+
+def save(fitted: Fitted, path: Path) -> None:
+    data = {
+        "about": "Written by `textline content train-crisis` (service/training.py); do not edit by hand.",
+        "examples": fitted.examples,
+        "held_out_recall": round(fitted.recall, 4),
+        "held_out_false_alarms": round(fitted.false_alarms, 4),
+        "threshold": fitted.threshold,
+        "bias": fitted.bias,
+        "weights": fitted.weights,
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n", "utf-8")
