@@ -21,9 +21,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["textline"] = Textline.start(settings)
 
     from . import cli
-    from .web import admin, metrics, webhook
+    from .web import admin, metrics, voice, webhook
 
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(voice.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(metrics.bp)
     app.extensions["textline"].flood.on_failure = metrics.FLOOD_FAILURES.inc

@@ -19,6 +19,7 @@ from .web.state import textline
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(text_command)
+    app.cli.add_command(call_command)
     app.cli.add_command(stats_command)
     app.cli.add_command(content)
     app.cli.add_command(db)
@@ -106,6 +107,33 @@ def _which_database(sqlite: bool) -> None:
             "TWILIO_AUTH_TOKEN is set but DATABASE_URL is not: this would use the local SQLite file above, not "
             "the service's database. Run it with the service's environment (docs/DEPLOYING.md), or add --sqlite."
         )
+
+
+@click.command("call")
+@click.option("--country", default="US", show_default=True, help="The caller's country (Twilio's FromCountry).")
+@click.option("--digits", default="", help="Keys pressed in turn, comma-separated: 1,1,9 (empty: a silence).")
+@with_appcontext
+def call_command(country, digits):
+    """Print what a caller hears, step by step, pressing DIGITS."""
+    from .core.calls import walk
+
+    library = textline().library.current()
+    voices = library.content.voices.voices
+    keys = [key.strip() for key in digits.split(",")] if digits else []
+    steps = walk(library, country.upper() or None, keys)
+    for key, step in steps:
+        if key is not None:
+            click.echo(f"> presses {key or '(nothing)'}")
+        for say in step.says:
+            voice = voices.get(say.locale)
+            click.echo(f"[{say.locale}, {voice.name if voice else 'default voice'}] {say.text}")
+        if step.dial:
+            click.echo(f"-- connects the call to {step.dial}")
+    last = steps[-1][1]
+    if last.then:
+        click.echo(f"-- waits for a key ({last.then.at})")
+    elif not last.dial:
+        click.echo("-- hangs up")
 
 
 @click.command("stats")

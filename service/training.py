@@ -41,15 +41,16 @@ class Fitted:
 
 def examples(library: Library) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
     """(text, is crisis) for training, never a frozen case: the crisis sets' texts (crisis texts and
-    ordinary ones with tempting words: the threshold is chosen on these), and our own everyday texts."""
+    ordinary ones with tempting words: the threshold is chosen on these), and our own everyday texts
+    (paragraphs and example questions, in every language)."""
     tempting = [(str(item["text"]), bool(item["crisis"])) for _, item in _items(TRAIN)]
     tempting += [(case.text, case.crisis) for case in crisis_cases() if not case.frozen]
     everyday = [(case.text, False) for case in ask_cases() if not case.frozen]
+    ours = [m for topic in library.content.topics.values() for m in (*topic.paragraphs, *topic.questions)]
     for locale in library.locales:
-        for topic in library.content.topics.values():
-            for message in (*topic.paragraphs, *topic.questions):
-                if text := library.text(locale, message):
-                    everyday.append((text, False))
+        for message in (*ours, *library.content.outside):
+            if text := library.text(locale, message):
+                everyday.append((text, False))
     return list(dict.fromkeys(tempting)), list(dict.fromkeys(everyday))
 
 

@@ -22,6 +22,8 @@ from ..core import (
     Problem,
     Review,
     Topic,
+    Voice,
+    Voices,
     compact,
     needs,
     split_words,
@@ -32,6 +34,7 @@ CRISIS_FILE = "crisis.yaml"
 COUNTRIES_FILE = "countries.yaml"
 LANGUAGES_FILE = "languages.yaml"
 OUTSIDE_FILE = "outside.yaml"  # questions our article does not answer
+VOICES_FILE = "voices.yaml"  # the phone line's voices
 BACKSTOP_FILE = "crisis_backstop.json"  # written by `textline content train-crisis`, never by hand
 # Files every reply depends on: when one is broken, its last good version serves.
 SHARED_FILES = (MESSAGES_FILE, CRISIS_FILE, COUNTRIES_FILE, LANGUAGES_FILE)
@@ -92,6 +95,7 @@ def read_content(
     countries = parsed.pop(COUNTRIES_FILE, {})
     languages = parsed.pop(LANGUAGES_FILE, Languages())
     outside = parsed.pop(OUTSIDE_FILE, ())
+    voices = parsed.pop(VOICES_FILE, Voices())
     found = {topic.name: topic for topic in parsed.values() if isinstance(topic, Topic)}
     if previous is not None:  # a topic file broken by this edit keeps the version that was serving
         for name, topic in previous.topics.items():
@@ -134,6 +138,7 @@ def read_content(
         more_crisis_lists,
         backstop,
         outside,
+        voices,
     )
     return content, problems
 
@@ -214,12 +219,14 @@ def parse_file(path: str, text: str):
         return _parse_languages(path, root)
     if name == OUTSIDE_FILE:
         return _parse_outside(path, root)
+    if name == VOICES_FILE:
+        return _parse_voices(path, root)
     return _parse_topic(path, root)
 
 
 def messages_in_file(path: str, text: str) -> list[Message]:
     """Every translatable message in one content file, in file order."""
-    if Path(path).name in (COUNTRIES_FILE, LANGUAGES_FILE):
+    if Path(path).name in (COUNTRIES_FILE, LANGUAGES_FILE, VOICES_FILE):
         return []
     parsed = parse_file(path, text)
     if Path(path).name == OUTSIDE_FILE:
@@ -231,6 +238,22 @@ def messages_in_file(path: str, text: str) -> list[Message]:
         return [*messages.values(), *words.values()]
     lists, crisis_messages, _, _ = parsed
     return [*lists.values(), *crisis_messages.values()]
+
+
+def _parse_voices(path, root) -> Voices:
+    fields = _mapping(path, root, required=("voices",), optional=("no_voice",))
+    voices = {}
+    for locale, node in _pairs(path, fields["voices"]):
+        entry = _mapping(path, node, required=("language", "voice"))
+        voices[locale] = Voice(_scalar(path, entry["language"]), _scalar(path, entry["voice"]))
+    instead = {}
+    for locale, node in _pairs(path, fields["no_voice"]) if "no_voice" in fields else ():
+        choices = tuple(_scalar(path, item) for item in _sequence(path, node))
+        unknown = [c for c in choices if c not in voices]
+        if not choices or unknown:
+            raise ContentError([Problem(path, _line(node), f"no_voice {locale}: list languages that have a voice")])
+        instead[locale] = choices
+    return Voices(voices, instead)
 
 
 def _parse_outside(path, root) -> tuple[Message, ...]:
@@ -366,7 +389,7 @@ def _parse_crisis(path, root):
         more[code] = {name: split_words(_scalar(path, value)) for name, value in entry.items()}
     lines = {}
     for key, node in _pairs(path, fields["resources"]):
-        entry = _mapping(path, node, required=("number", "how", "emergency", "source"), optional=("extra",))
+        entry = _mapping(path, node, required=("number", "how", "emergency", "source"), optional=("extra", "dial"))
         values = {name: _scalar(path, value) for name, value in entry.items()}
         if values["how"] not in needs.CRISIS_HOW:
             raise ContentError(
@@ -379,8 +402,17 @@ def _parse_crisis(path, root):
                 )
         if len(key) != 2 or not key.isalpha():
             raise ContentError([Problem(path, _line(node), f"{key!r} is not a two-letter country code")])
+        dial = values.get("dial")
+        if dial is not None and not re.fullmatch(r"\+[1-9]\d{6,14}", dial):
+            raise ContentError([Problem(path, _line(entry["dial"]), "dial: a full international number, +18002738255")])
         lines[key.upper()] = CrisisLine(
-            key.upper(), values["number"], values["how"], values["emergency"], values.get("extra"), values["source"]
+            key.upper(),
+            values["number"],
+            values["how"],
+            values["emergency"],
+            values.get("extra"),
+            values["source"],
+            dial,
         )
     return lists, messages, lines, more
 

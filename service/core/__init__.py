@@ -5,7 +5,19 @@ from .backstop import Backstop
 from .library import Library, offer_messages
 from .live import LiveLibrary
 from .lookup import SOURCE_LOCALE, split_words
-from .model import Catalog, Content, ContentError, CrisisLine, Languages, Message, Problem, Review, Topic
+from .model import (
+    Catalog,
+    Content,
+    ContentError,
+    CrisisLine,
+    Languages,
+    Message,
+    Problem,
+    Review,
+    Topic,
+    Voice,
+    Voices,
+)
 from .normalize import compact, normalize
 from .pages import TopicPages
 from .paging import CHANNELS, SMS, SMS_SEGMENTS, WHATSAPP, WHATSAPP_CHARACTERS, Budget, paginate
@@ -27,6 +39,8 @@ from .segments import GSM7, PART, UCS2, capacity, gsm_friendly, segment
 from .validate import placeholders, validate
 
 __all__ = [
+    "Voice",
+    "Voices",
     "Backstop",
     "CHANNELS",
     "CRISIS",

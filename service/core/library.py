@@ -336,23 +336,19 @@ class Library:
 
     def _question_documents(self, locale: str) -> list[Document]:
         """What a question in ``locale`` is matched against: each topic's paragraphs as it would be answered
-        (its translation, or the fallback that answers it) and the example questions translated for ``locale``."""
+        (its translation, or the fallback that answers it), the example questions translated for ``locale``,
+        and the questions our article does not answer."""
+        syllables = self.content.languages.syllables
         documents = []
         for name, topic in self.content.topics.items():
             effective = self.translations.resolve(locale, topic_messages(self, name))
             for n, message in enumerate(topic.paragraphs):
                 text = self.text(effective, message) or ""
-                documents.append(Document(name, n, tuple(terms(text, effective in self.content.languages.syllables))))
-            for message in topic.questions:
-                if question := self.text(locale, message):
-                    documents.append(
-                        Document(name, None, tuple(terms(question, locale in self.content.languages.syllables)))
-                    )
-        for message in self.content.outside:
+                documents.append(Document(name, n, tuple(terms(text, effective in syllables))))
+        examples = [(name, m) for name, topic in self.content.topics.items() for m in topic.questions]
+        for name, message in [*examples, *((OUTSIDE, m) for m in self.content.outside)]:
             if question := self.text(locale, message):
-                documents.append(
-                    Document(OUTSIDE, None, tuple(terms(question, locale in self.content.languages.syllables)))
-                )
+                documents.append(Document(name, None, tuple(terms(question, locale in syllables))))
         return documents
 
     def _scripts(self) -> dict[str, set[str]]:

@@ -52,6 +52,23 @@ class CrisisLine:
     emergency: str
     extra: str | None  # a crisis message name, or None
     source: str
+    dial: str | None = None  # an international number a phone call may be connected to (never an emergency one)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A Twilio <Say> voice: its language code (es-US) and name (Polly.Lupe)."""
+
+    language: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Voices:
+    """content/voices.yaml: the voice of each language, and what languages without one hear instead."""
+
+    voices: dict[str, Voice] = field(default_factory=dict)
+    instead: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,7 @@ class Content:
     more_crisis_lists: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     backstop: Backstop | None = None  # the weaker crisis tier's statistical backstop (content/crisis_backstop.json)
     outside: tuple[Message, ...] = ()  # questions our article does not answer (content/outside.yaml)
+    voices: Voices = Voices()  # the phone line's voices (content/voices.yaml)
 
     def all_messages(self) -> list[Message]:
         found = [*self.messages.values(), *self.words.values(), *self.crisis_lists.values()]

@@ -12,6 +12,20 @@ START_WORDS = frozenset({"start", "yes", "unstop"})
 MENU, MENU_TOPIC, MORE, PAST_END = "menu", "menu_topic", "more", "past_end"
 HELP, CONTACT, STOP, START, SLOW_DOWN = "help", "contact", "stop", "start", "slow_down"
 NOT_ANSWERED, ANSWER_MORE = "not_answered", "answer_more"
+VOICE = {
+    "voice_welcome": "the phone line's welcome",
+    "voice_topic": "each topic line of the phone menu",
+    "voice_other_language": "the phone menu's key for another language",
+    "voice_repeat": "the phone menu's key to repeat",
+    "voice_crisis": "the phone menu's crisis key",
+    "voice_more": "the keys after each paragraph read on the phone",
+    "voice_end": "the end of a topic on the phone",
+    "voice_goodbye": "the phone line's goodbye",
+    "voice_choose_language": "each line of the phone's language menu",
+    "voice_more_languages": "the phone language menu's next page",
+    "voice_connect": "the key to be connected to the crisis line",
+    "voice_no_voice": "what a caller whose language has no voice hears",
+}
 MESSAGES = {
     MENU: "the menu",
     MENU_TOPIC: "each line of the menu",
@@ -19,6 +33,7 @@ MESSAGES = {
     PAST_END: "the reply to a page after the last",
     NOT_ANSWERED: "the line that opens the menu when a text is not understood",
     ANSWER_MORE: "the line that ends the answer to a question",
+    **VOICE,
     HELP: "HELP",
     CONTACT: "the clinic contact in HELP",
     STOP: "the reply to STOP",

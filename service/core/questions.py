@@ -1,9 +1,11 @@
 """Questions in people's own words, answered with the article's own paragraphs: BM25 per language.
 
 Each served language gets a small in-memory index of its translated paragraphs and of the example
-questions staff wrote for each topic (translated through the catalogs like every text). A question
-is answered only when its best topic clearly wins and enough of what it says is found there;
-otherwise the caller sends the menu. Nothing here generates or rewrites text: a hit names paragraphs.
+questions staff wrote for each topic, and of questions our article does not answer (all translated
+through the catalogs like every text). A question is answered only when its best topic scores enough,
+clearly leads the next, and is not beaten by the questions our article does not answer on words of
+their own; otherwise the caller sends the menu. Nothing here generates or rewrites text: a hit names
+paragraphs.
 
 Why our own BM25 and not bm25s or SQLite FTS5: the whole corpus is a few hundred short documents, so
 a dictionary of postings scores a question in microseconds with no numpy, scipy or database in the
@@ -27,10 +29,8 @@ STEM = 5  # Latin and Cyrillic words are cut to their first letters: "medication
 # rightly abstained; docs/PERFORMANCE.md); a threshold on the share of the question found in the topic
 # gained nothing once the outside questions were there, so there is none.
 MIN_SCORE = 4.0
-MIN_LEAD = 0.1
+MIN_LEAD = 0.05
 
-QUESTION_WEIGHT = 1.0  # an example question's score counts like a paragraph's
-UNSEEN = 1.0  # how a word no document has weighs, against the rarest known term
 SECOND = 0.5  # a second paragraph joins the answer when it scores at least this share of the first
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -156,12 +156,13 @@ class QuestionIndex:
         total = len(documents)
         self.idf = {t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self.topics = {t: frozenset(documents[n].topic for n, _ in p) for t, p in self.postings.items()}
-        self.unseen = UNSEEN * math.log(1 + (total + 0.5) / 0.5)
+        self.unseen = math.log(1 + (total + 0.5) / 0.5)  # the weight of a word no document has
         self.norms = [K1 * (1 - B + B * n / self.average) for n in lengths]
 
     def find(self, groups: list[tuple[str, ...]]) -> Found:
-        """The best topic for a question given as ``words()``, if it clearly wins and enough of the question
-        is found in it: each word weighs as its rarest known term (a word no document has weighs most)."""
+        """The best topic for a question given as ``words()``, and its paragraphs, best first; or why none.
+        The share of the question found in the topic (each word weighing as its rarest known term, a word
+        no document has weighing most) is reported for staff, not used to decide."""
         query = [term for group in groups for term in group]
         if not query or not self.documents:
             return Found(None, (), 0.0, 0.0, 0.0, "no words to look up")
@@ -177,7 +178,6 @@ class QuestionIndex:
         best: dict[str, float] = {}
         for n, score in scores.items():
             doc = self.documents[n]
-            score *= QUESTION_WEIGHT if doc.paragraph is None else 1.0
             if score > best.get(doc.topic, 0.0):
                 best[doc.topic] = score
         outside = best.pop(OUTSIDE, 0.0)

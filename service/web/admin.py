@@ -22,6 +22,7 @@ from ..core import (
     Sender,
     answer,
 )
+from ..core.calls import VOICE
 from ..core.reports import describe
 from ..counts import format_rows
 from .state import textline
@@ -159,7 +160,7 @@ def usage():
         total=sum(r["count"] for r in rows),
         by_topic=chart(rows, days, "topic", topic_order),
         by_locale=chart(rows, days, "locale", locale_order),
-        by_channel=chart(rows, days, "channel", list(CHANNELS)),
+        by_channel=chart(rows, days, "channel", [*CHANNELS, VOICE]),
         totals={key: _totals(rows, key) for key in ("topic", "locale", "channel")},
         topics=topic_order,
         locales=locale_order,
@@ -382,6 +383,8 @@ def simulator():
     The form is POSTed so that a typed message never lands in an access log.
     """
     form = request.form if request.method == "POST" else {}
+    if form.get("mode") == "call":
+        return _try_call(form)
     channel = form.get("channel", "") if form.get("channel") in CHANNELS else SMS
     country = (form.get("other_country") or form.get("country") or "").strip().upper()
     body = form.get("body", "")
@@ -402,4 +405,27 @@ def simulator():
         body=body,
         result=result,
         error=error,
+    )
+
+
+def _try_call(form) -> str:
+    """A phone call previewed: what a caller from a country hears, pressing the keys typed."""
+    from ..core.calls import walk
+
+    country = (form.get("call_country") or "").strip().upper()[:2] or None
+    keys = [key.strip()[:1] for key in (form.get("digits") or "").split(",")][:20] if form.get("digits") else []
+    library = textline().library.current()
+    return render_template(
+        "admin/try.html",
+        channel=SMS,
+        channels=CHANNELS,
+        country="",
+        countries=COMMON_COUNTRIES,
+        body="",
+        result=None,
+        error=None,
+        call=walk(library, country, keys),
+        voices=library.content.voices.voices,
+        call_country=country or "",
+        digits=form.get("digits", ""),
     )

@@ -23,6 +23,15 @@ bp = Blueprint("webhook", __name__)
 @bp.post("/sms")
 def sms():
     app = textline()
+    form = twilio_form(app)
+    try:
+        return _reply(app, form)
+    except Exception as error:  # never a 500 for Twilio: the menu still goes out
+        return _menu_after(error)
+
+
+def twilio_form(app):
+    """The form Twilio posted, once it is well formed (else 400) and signed (else 403)."""
     raw = request.get_data(cache=True)
     if not _well_formed(raw):
         abort(400)
@@ -33,10 +42,7 @@ def sms():
     elif not app.warned_unsigned:
         app.warned_unsigned = True
         log.warning("TWILIO_AUTH_TOKEN is not set: this webhook accepts UNSIGNED requests. Local trials only.")
-    try:
-        return _reply(app, form)
-    except Exception as error:  # never a 500 for Twilio: the menu still goes out
-        return _menu_after(error)
+    return form
 
 
 def _reply(app, form) -> Response:
