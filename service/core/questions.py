@@ -12,6 +12,7 @@ a dictionary of postings scores a question in microseconds with no numpy, scipy 
 core, and the tokenizers below (one per script) are the part that matters.
 """
 
+import functools
 import math
 import re
 from collections import Counter
@@ -87,7 +88,7 @@ def words(text: str, syllables: bool = False, common: frozenset[str] = frozenset
     ``syllables`` (Vietnamese), syllables with the pair each starts, with and without tone marks.
     ``common`` words (normalized) are left out."""
     folded = normalize(text)
-    for entry in (c for c in common if _HAN.search(c)):  # Chinese has no spaces: take common words out
+    for entry in _unspaced(common):  # Chinese has no spaces: take common words out, longest first
         folded = folded.replace(entry, " ")
     tokens = folded.split()
     if syllables:
@@ -103,6 +104,11 @@ def words(text: str, syllables: bool = False, common: frozenset[str] = frozenset
             out.append(tuple(group))
         return out
     return [group for word in tokens if word not in common for group in _word_terms(word, common)]
+
+
+@functools.lru_cache(maxsize=64)
+def _unspaced(common: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted((c for c in common if _HAN.search(c)), key=len, reverse=True))
 
 
 def common_forms(entries: list[str], syllables: bool = False) -> frozenset[str]:
@@ -147,17 +153,23 @@ class QuestionIndex:
 
     def __init__(self, documents: list[Document]):
         self.documents = documents
-        self.postings: dict[str, list[tuple[int, int]]] = {}
+        counts: dict[str, list[tuple[int, int]]] = {}
         lengths = [len(d.terms) for d in documents]
-        self.average = sum(lengths) / len(lengths) if lengths else 1.0
+        average = sum(lengths) / len(lengths) if lengths else 1.0
         for n, doc in enumerate(documents):
             for term, count in Counter(doc.terms).items():
-                self.postings.setdefault(term, []).append((n, count))
+                counts.setdefault(term, []).append((n, count))
         total = len(documents)
-        self.idf = {t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
-        self.topics = {t: frozenset(documents[n].topic for n, _ in p) for t, p in self.postings.items()}
+        self.idf = {t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for t, p in counts.items()}
+        norms = [K1 * (1 - B + B * n / average) for n in lengths]
+        # What each term adds to each document's score does not depend on the question: computed once.
+        self.postings = {
+            t: [(n, self.idf[t] * tf * (K1 + 1) / (tf + norms[n])) for n, tf in p] for t, p in counts.items()
+        }
+        self.topics = {t: frozenset(documents[n].topic for n, _ in p) for t, p in counts.items()}
         self.unseen = math.log(1 + (total + 0.5) / 0.5)  # the weight of a word no document has
-        self.norms = [K1 * (1 - B + B * n / self.average) for n in lengths]
+        self.topic_of = [d.topic for d in documents]
+        self.paragraph_of = [d.paragraph for d in documents]
 
     def find(self, groups: list[tuple[str, ...]]) -> Found:
         """The best topic for a question given as ``words()``, and its paragraphs, best first; or why none.
@@ -167,19 +179,17 @@ class QuestionIndex:
         if not query or not self.documents:
             return Found(None, (), 0.0, 0.0, 0.0, "no words to look up")
         scores: dict[int, float] = {}
+        get = scores.get
         for term in set(query):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for n, tf in self.postings[term]:
-                scores[n] = scores.get(n, 0.0) + idf * tf * (K1 + 1) / (tf + self.norms[n])
+            for n, weight in self.postings.get(term, ()):
+                scores[n] = get(n, 0.0) + weight
         if not scores:
             return Found(None, (), 0.0, 0.0, 0.0, "none of its words is in the article")
         best: dict[str, float] = {}
+        topic_of = self.topic_of
         for n, score in scores.items():
-            doc = self.documents[n]
-            if score > best.get(doc.topic, 0.0):
-                best[doc.topic] = score
+            if score > best.get(topic_of[n], 0.0):
+                best[topic_of[n]] = score
         outside = best.pop(OUTSIDE, 0.0)
         if not best:
             return Found(None, (), 0.0, 0.0, 0.0, "closest to questions our article does not answer")
@@ -203,9 +213,9 @@ class QuestionIndex:
         share = found / weight
         by_paragraph: dict[int, float] = {}
         for n, value in scores.items():
-            doc = self.documents[n]
-            if doc.topic == top and doc.paragraph is not None:
-                by_paragraph[doc.paragraph] = max(value, by_paragraph.get(doc.paragraph, 0.0))
+            paragraph = self.paragraph_of[n]
+            if paragraph is not None and topic_of[n] == top and value > by_paragraph.get(paragraph, 0.0):
+                by_paragraph[paragraph] = value
         ranked_paragraphs = sorted(by_paragraph, key=by_paragraph.__getitem__, reverse=True)[:2]
         order = tuple(p for p in ranked_paragraphs if by_paragraph[p] >= SECOND * by_paragraph[ranked_paragraphs[0]])
         if score < MIN_SCORE:
