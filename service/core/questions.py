@@ -145,7 +145,9 @@ def _word_terms(word: str, common: frozenset[str]) -> list[tuple[str, ...]]:
                 stem = stem[: -len(suffix)]
                 break
         return [(stem,)]
-    return [(word if word.isdigit() else word[:STEM],)]
+    if word.isdigit() or len(word) <= STEM:
+        return [(word,)]
+    return [(word[:STEM], word)]  # the stem finds the word's family, the word itself what it is
 
 
 class QuestionIndex:
