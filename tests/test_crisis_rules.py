@@ -74,6 +74,8 @@ def test_vietnamese_tone_marks_tell_suicide_from_slowly(library):
     assert answer(library, "từ từ", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)
     assert answer(library, "tư vấn", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)
     assert answer(library, "toi muon tu tu", Sender(SMS, "VN")).topic == CRISIS_SOFT  # no marks: the weaker tier
+    assert answer(library, "tu tu", Sender(SMS, "VN")).topic == CRISIS_SOFT  # alone, too
+    assert answer(library, "từ từ thôi", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)  # "slowly"
 
 
 def test_a_weaker_signal_gets_the_whole_crisis_reply_then_the_answer_in_one_message(library):

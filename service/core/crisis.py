@@ -435,9 +435,13 @@ def _judge(locale: str, hits: list[Hit], words: int) -> tuple[str, str, tuple[Hi
                 soft = soft or _name(locale, parts) + " (without its marks)"
     if confident is None and words <= SHORT_MESSAGE:
         for hit in by.get("harm", ()):
-            if not hit.capped and len(hit.item.replace(" ", "")) >= (2 if hit.unit == "char" else 4):
-                confident = (f"{locale}: harm '{hit.item}' alone", (hit,))
-                break
+            if len(hit.item.replace(" ", "")) < (2 if hit.unit == "char" else 4):
+                continue
+            if hit.capped:  # "tu tu": tự tử (suicide) or từ từ (slowly), written without marks
+                soft = soft or f"{locale}: harm '{hit.item}' alone (without its marks)"
+                continue
+            confident = (f"{locale}: harm '{hit.item}' alone", (hit,))
+            break
     if confident is None and soft is None:
         for combination in SOFT_RULES:
             parts = _meet(by, combination)
