@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -37,11 +38,15 @@ def require_pg_bin() -> Path:
     """PostgreSQL's programs, or skip (fail in CI, where TEXTLINE_TEST_REQUIRE_PG=1)."""
     found = pg_bin()
     if found is None:
-        reason = "PostgreSQL server programs (pg_ctl, initdb) not found; set TEXTLINE_TEST_PG_BIN or install postgresql"
-        if os.environ.get("TEXTLINE_TEST_REQUIRE_PG") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        _missing("PostgreSQL's pg_ctl and initdb not found; set TEXTLINE_TEST_PG_BIN or install postgresql")
     return found
+
+
+def _missing(reason: str, required: str = "TEXTLINE_TEST_REQUIRE_PG") -> NoReturn:
+    """Skip a test that needs a server program this machine lacks; fail instead where CI requires it."""
+    if os.environ.get(required) == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -169,10 +174,7 @@ def require_redis_server() -> str:
     """Debian's redis-server, or skip (fail in CI, where TEXTLINE_TEST_REQUIRE_REDIS=1)."""
     found = shutil.which("redis-server")
     if found is None:
-        reason = "redis-server not found; install Debian's redis-server package"
-        if os.environ.get("TEXTLINE_TEST_REQUIRE_REDIS") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        _missing("redis-server not found; install Debian's redis-server package", "TEXTLINE_TEST_REQUIRE_REDIS")
     return found
 
 
