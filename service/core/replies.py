@@ -63,9 +63,10 @@ def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_
 
 
 def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
-    text = normalize(body[:MAX_BODY])
+    body = body[:MAX_BODY]
+    text = normalize(body)
     carrier_word = text in STOP_WORDS or text in START_WORDS  # never read as anything else
-    signal = None if carrier_word else library.crisis_signal(body[:MAX_BODY])
+    signal = None if carrier_word else library.crisis_signal(body)
     if signal is not None and signal.tier == CONFIDENT:
         locale = _crisis_locale(library, signal, sender)
         crisis = library.for_channel(locale, sender.channel, library.crisis(locale, sender.country))
@@ -79,7 +80,6 @@ def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by
             library.default_locale, sender.channel, library.message(name, library.default_locale)
         )
         return Reply((text,), label, library.default_locale, why="carrier word")
-    body = body[:MAX_BODY]
     if signal is not None:  # the whole crisis reply first, then a keyword page or the menu, in one message
         pages, label, number, why, _ = _ordinary(library, text, body, sender, questions=False)
         locale = _crisis_locale(library, signal, sender, prefer=pages.locale)
