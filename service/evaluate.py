@@ -5,7 +5,7 @@ tuned and never looked at while tuning; the targets apply to it.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -110,22 +110,17 @@ def score_crisis(
 
 
 def crisis_report(scores: dict[str, Score], show_cases: bool = True) -> str:
-    lines = [
-        f"{'lang':<5} {'crisis':>6} {'full':>6} {'soft':>6} {'recall':>7}   {'ordinary':>8} {'full FA':>8} "
-        f"{'soft FA':>8}"
-    ]
-    total = Score()
-    for language, s in sorted(scores.items()):
-        lines.append(
-            f"{language:<5} {s.crisis:>6} {s.full:>6} {s.soft:>6} {s.recall:>7.1%}   {s.ordinary:>8} "
+    def row(name: str, s: Score) -> str:
+        return (
+            f"{name:<5} {s.crisis:>6} {s.full:>6} {s.soft:>6} {s.recall:>7.1%}   {s.ordinary:>8} "
             f"{s.full_alarm_rate:>8.1%} {s.soft_alarm_rate:>8.1%}"
         )
-        for name in ("crisis", "full", "soft", "ordinary", "full_alarms", "soft_alarms"):
-            setattr(total, name, getattr(total, name) + getattr(s, name))
-    lines.append(
-        f"{'all':<5} {total.crisis:>6} {total.full:>6} {total.soft:>6} {total.recall:>7.1%}   "
-        f"{total.ordinary:>8} {total.full_alarm_rate:>8.1%} {total.soft_alarm_rate:>8.1%}"
+
+    header = (
+        f"{'lang':<5} {'crisis':>6} {'full':>6} {'soft':>6} {'recall':>7}   {'ordinary':>8} {'full FA':>8} "
+        f"{'soft FA':>8}"
     )
+    lines = _table(header, scores, row, Score())
     if show_cases:
         for language, s in sorted(scores.items()):
             for case in s.misses:
@@ -204,24 +199,18 @@ def score_ask(library: Library, cases: Iterable[Question], split: str = "all") -
 
 
 def ask_report(scores: dict[str, AskScore], show_cases: bool = True) -> str:
-    lines = [
-        f"{'lang':<5} {'questions':>9} {'right topic':>11} {'no answer':>9} {'abstained':>9} {'texts':>5} "
-        f"{'right language':>14}"
-    ]
-    total = AskScore()
-    for language, s in sorted(scores.items()):
-        lines.append(
-            f"{language:<5} {s.answerable:>9} {s.share(s.right_topic, s.answerable):>11.1%} "
+    def row(name: str, s: AskScore) -> str:
+        return (
+            f"{name:<5} {s.answerable:>9} {s.share(s.right_topic, s.answerable):>11.1%} "
             f"{s.unanswerable:>9} {s.share(s.abstained, s.unanswerable):>9.1%} {s.total:>5} "
             f"{s.share(s.right_language, s.total):>14.1%}"
         )
-        for name in ("answerable", "right_topic", "unanswerable", "abstained", "total", "right_language"):
-            setattr(total, name, getattr(total, name) + getattr(s, name))
-    t = total
-    lines.append(
-        f"{'all':<5} {t.answerable:>9} {t.share(t.right_topic, t.answerable):>11.1%} {t.unanswerable:>9} "
-        f"{t.share(t.abstained, t.unanswerable):>9.1%} {t.total:>5} {t.share(t.right_language, t.total):>14.1%}"
+
+    header = (
+        f"{'lang':<5} {'questions':>9} {'right topic':>11} {'no answer':>9} {'abstained':>9} {'texts':>5} "
+        f"{'right language':>14}"
     )
+    lines = _table(header, scores, row, AskScore())
     if show_cases:
         for language, s in sorted(scores.items()):
             for case, topic, locale, why in s.wrong:
@@ -230,3 +219,16 @@ def ask_report(scores: dict[str, AskScore], show_cases: bool = True) -> str:
                     f"got {topic} in {locale} ({why})"
                 )
     return "\n".join(lines)
+
+
+def _table(header: str, scores: dict, row, total) -> list[str]:
+    """A report's header, a row per language, and an "all" row: ``total`` adds up every count."""
+    lines = [header]
+    for language, score in sorted(scores.items()):
+        lines.append(row(language, score))
+        for name in (f.name for f in fields(score)):
+            value = getattr(score, name)
+            if isinstance(value, int):
+                setattr(total, name, getattr(total, name) + value)
+    lines.append(row("all", total))
+    return lines

@@ -20,6 +20,7 @@ LANGUAGES_KEY, REPEAT_KEY, CRISIS_KEY, MORE_KEY, MENU_KEY, CONNECT_KEY = "7", "9
 MAX_TOPICS = 6  # keys 1 to 6
 LANGUAGES_PER_PAGE = 8  # keys 1 to 8; 9 for the next page
 MENU, TOPIC, LANGUAGES, CRISIS = "menu", "topic", "languages", "crisis"
+VOICE = "voice"  # the channel calls are counted under
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,3 @@ def _say(library: "Library", name: str, locale: str, **fields) -> Say:
     found = library.translations.resolve(locale, [message])
     text = (library.text(found, message) or message.id).format(**fields)
     return Say(speakable(text), found)
-
-
-VOICE = "voice"  # the channel calls are counted under

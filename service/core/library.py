@@ -5,7 +5,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from babel import Locale
 from babel.languages import get_official_languages
@@ -19,6 +21,8 @@ from .pages import TopicPages, answer_pages, topic_messages, topic_pages
 from .paging import CHANNELS, SMS
 from .questions import OUTSIDE, Document, Found, QuestionIndex, common_forms, terms, words
 from .segments import gsm_fold, gsm_friendly
+
+T = TypeVar("T")
 
 
 class Library:
@@ -97,8 +101,7 @@ class Library:
             )
             for locale in self.locales
         }
-        self._cache: dict[tuple, TopicPages] = {}
-        self._answers: dict[tuple, tuple[TopicPages, int]] = {}
+        self._cache: dict[tuple, Any] = {}
 
     # -- translation lookups -------------------------------------------------
 
@@ -195,10 +198,11 @@ class Library:
         """The reply to a question: its best paragraph or two and where to read more, on one page;
         or, where that paragraph is longer than a page, the topic page that holds it. With the page number."""
         assert found.topic is not None
-        key = ("answer", found.topic, found.paragraphs, locale, channel)
-        if key not in self._answers:
-            self._answers[key] = answer_pages(self, found.topic, found.paragraphs, locale, channel)
-        return self._answers[key]
+        topic = found.topic
+        return self._cached(
+            ("answer", topic, found.paragraphs, locale, channel),
+            lambda: answer_pages(self, topic, found.paragraphs, locale, channel),
+        )
 
     def near_keyword(self, key: str) -> dict[str, str] | None:
         """Topic keywords a single typo away from ``key`` (a letter missing, extra, changed or two swapped),
@@ -301,7 +305,8 @@ class Library:
 
     # -- building ------------------------------------------------------------
 
-    def _cached(self, key: tuple, build) -> TopicPages:
+    def _cached(self, key: tuple, build: Callable[[], T]) -> T:
+        """What ``build`` makes, made once per ``key`` (menus, HELP and answers, built when first asked for)."""
         if key not in self._cache:
             self._cache[key] = build()
         return self._cache[key]

@@ -6,6 +6,7 @@ on the ``voice`` channel; key presses never pass the SMS flood gate.
 """
 
 import logging
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request, url_for
 from twilio.twiml.voice_response import Gather, VoiceResponse
@@ -51,8 +52,13 @@ def _answer(place: Place, arrived: str | None) -> Response:
         return Response(str(response), mimetype="text/xml")
 
 
-def twiml_for(library, step: Step, action) -> str:
-    """The TwiML of ``step``; ``action(place)`` is the address a key press at ``place`` is posted to."""
+def _twiml(library, step: Step) -> Response:
+    """The TwiML of ``step``: its sentences in their voices, then a key to wait for (and, if none comes, the
+    same place again as a silence), a number to connect to, or the end of the call."""
+
+    def action(place: Place) -> str:
+        return f"{url_for('voice.key')}?{urlencode(place.query())}"
+
     voices = library.content.voices.voices
     response = VoiceResponse()
     holder = response
@@ -68,13 +74,9 @@ def twiml_for(library, step: Step, action) -> str:
             holder.say(say.text)
     if step.then:
         response.append(holder)
-        response.redirect(action(step.then), method="POST")  # no key pressed: the same place, as a silence
+        response.redirect(action(step.then), method="POST")
     elif step.dial:
         response.dial(step.dial)
     else:
         response.hangup()
-    return str(response)
-
-
-def _twiml(library, step: Step) -> Response:
-    return Response(twiml_for(library, step, lambda place: url_for("voice.key", **place.query())), mimetype="text/xml")
+    return Response(str(response), mimetype="text/xml")
