@@ -128,3 +128,10 @@ def test_how_each_message_was_understood_is_counted(library):
     assert answer(library, "what is ECT", us).answered_by == "question"
     assert answer(library, "what's the weather like", us).answered_by == "not_understood"
     assert answer(library, "I want to die", us).answered_by == ""
+
+
+@pytest.mark.parametrize(("text", "country"), [("hola", "MX"), ("hi there", "US"), ("xin chào", "VN"), ("你好", "CN")])
+def test_a_greeting_gets_the_menu_without_an_apology(library, text, country):
+    reply = answer(library, text, Sender(SMS, country))
+    assert reply.topic == "unknown" and reply.why.startswith("greeting"), reply.why
+    assert library.message("not_answered", reply.locale) not in reply.text

@@ -75,6 +75,7 @@ class Found:
     share: float
     lead: float
     why: str
+    asked: bool = True  # False: only greetings and small words, nothing to look up
 
     @property
     def answered(self) -> bool:
@@ -179,7 +180,7 @@ class QuestionIndex:
         no document has weighing most) is reported for staff, not used to decide."""
         query = [term for group in groups for term in group]
         if not query or not self.documents:
-            return Found(None, (), 0.0, 0.0, 0.0, "no words to look up")
+            return Found(None, (), 0.0, 0.0, 0.0, "only greetings and small words", asked=False)
         scores: dict[int, float] = {}
         get = scores.get
         for term in set(query):

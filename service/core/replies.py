@@ -126,6 +126,9 @@ def _ordinary(
     if not questions:
         return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, f"menu ({how})", NOT_UNDERSTOOD
     found = library.find_answer(body, locale)
+    if not found.asked:  # "hola", "xin chào": nothing was asked, so nothing was not found: the menu
+        menu = library.menu_pages(locale, sender.channel, sender.country)
+        return menu, UNKNOWN, 1, f"greeting, {locale} ({how})", NOT_UNDERSTOOD
     if found.answered:
         pages, number = library.answer_pages(found, locale, sender.channel)
         return pages, found.topic or UNKNOWN, number, f"question in {locale} ({how}): {found.why}", BY_QUESTION
