@@ -16,8 +16,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         settings = settings.replace(**test_config)
     app.config.from_mapping(MAX_CONTENT_LENGTH=64 * 1024)
-    # Behind a TLS-terminating proxy, see the URL Twilio called (scheme, host, port) for signatures.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+    if not settings.public_base_url:
+        # Behind a TLS-terminating proxy, see the URL Twilio called (scheme, host, port) for signatures;
+        # with PUBLIC_BASE_URL set, signatures are checked against it and nothing else reads the URL.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
     app.extensions["textline"] = Textline.start(settings)
 
     from . import cli

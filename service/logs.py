@@ -12,6 +12,7 @@ gunicorn, passes through one record factory before any handler sees it:
 Request forms are never logged by the service itself; this is the net below.
 """
 
+import functools
 import logging
 import re
 import sys
@@ -20,6 +21,7 @@ import traceback
 _PHONE = re.compile(r"(?<!\d)\+?\d{7,}(?!\d)")  # E.164 numbers as Twilio sends them
 _QUERY = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
 _CLIENT = re.compile(r"^\S+(?= - - \[)")  # werkzeug's access lines start with the client address
+_QUERY_ATOMS = re.compile(r"%\([rq]\)|\{(raw_uri|query_string)\}e")  # gunicorn's request line and query
 _installed = False
 
 
@@ -47,6 +49,8 @@ def redact(record: logging.LogRecord) -> logging.LogRecord:
         record.exc_text = safe_traceback(*record.exc_info)
         record.exc_info = None
     if record.name == "gunicorn.access" and isinstance(record.args, dict):
+        if not _quotes_query(str(record.msg)):  # the usual format: method, path, status, size, time
+            return record
         atoms = dict(record.args)
         for name in ("r", "q", "{raw_uri}e", "{query_string}e"):
             if name in atoms:
@@ -61,6 +65,12 @@ def redact(record: logging.LogRecord) -> logging.LogRecord:
         message = _CLIENT.sub("-", message)
     record.msg, record.args = scrub(message), None
     return record
+
+
+@functools.lru_cache(maxsize=8)
+def _quotes_query(access_log_format: str) -> bool:
+    """Whether gunicorn's access log format writes a request line or query string (which may hold a number)."""
+    return _QUERY_ATOMS.search(access_log_format) is not None
 
 
 def scrub(text: str) -> str:

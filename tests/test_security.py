@@ -207,8 +207,8 @@ def test_a_body_over_the_cap_gets_413(app, client):
 
 def test_the_message_body_is_cut_at_1600_characters(library, twilio):
     late = "a " * (MAX_BODY // 2) + "suicide"
-    assert answer(library, late).topic != "crisis"
-    assert answer(library, late[-MAX_BODY:]).topic == "crisis"
+    assert answer(library, late).topic not in ("crisis", "crisis_soft")  # the word past the cap is not read
+    assert answer(library, late[-MAX_BODY:]).topic in ("crisis", "crisis_soft")
     assert message_text(twilio.post("MEDS " + "x" * 10_000))
 
 

@@ -35,7 +35,7 @@ WINDOW_CHARS = 14  # ... or characters, in scripts written without spaces
 WINDOW_ARABIC = 36  # ... or characters of Arabic, spaces included
 FUZZY_MIN_LETTERS = 5  # a word this long may lack a letter, have one extra, or two swapped
 REPAIR_CACHE = 10_000
-SUBSTITUTION_MIN = 7  # ... or, this long, one letter changed
+SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not "hanging")
 BIG_NUMBER = 10  # "took 30 pills"
 
 _LEET = str.maketrans(
@@ -439,6 +439,9 @@ def _judge(locale: str, hits: list[Hit], words: int) -> tuple[str, str, tuple[Hi
                 continue
             if hit.capped:  # "tu tu": tự tử (suicide) or từ từ (slowly), written without marks
                 soft = soft or f"{locale}: harm '{hit.item}' alone (without its marks)"
+                continue
+            if hit.unit == "word" and hit.end - hit.start < words:  # "hanging out tonight": the word, not alone
+                soft = soft or f"{locale}: harm '{hit.item}' in a short message"
                 continue
             confident = (f"{locale}: harm '{hit.item}' alone", (hit,))
             break

@@ -28,7 +28,6 @@ from .tables import make_engine, seen, usage
 
 log = logging.getLogger(__name__)
 KEEP_SEEN_DAYS = 2
-BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,15 @@ class CountStore:
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self.spool_dir = spool_dir
+        self._purged: dt.date | None = None  # the last day old digests were deleted
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        # Built once and run with many rows (executemany): SQLAlchemy compiles each only once.
+        self._insert_seen = insert(seen).on_conflict_do_nothing().returning(seen.c.digest)
+        upsert = insert(usage)
+        self._upsert_usage = upsert.on_conflict_do_update(
+            index_elements=[usage.c.day, *(usage.c[name] for name in DIMENSIONS)],
+            set_={"count": usage.c.count + upsert.excluded["count"]},
+        )
 
     @property
     def pending(self) -> int:
@@ -287,26 +295,19 @@ class CountStore:
     def _write(self, batch: list[Event]) -> int:
         if not self._schema_ready:
             self.upgrade()
-        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
         first: dict[str, Event] = {}
         for event in batch:
             first.setdefault(event.digest, event)
+        digests = sorted(first.values(), key=lambda e: e.digest)  # one fixed order: flushes cannot deadlock
+        oldest = batch[-1].day - dt.timedelta(days=KEEP_SEEN_DAYS)
         with self.engine.begin() as conn:
-            new: set[str] = set()
-            digests = sorted(first.values(), key=lambda e: e.digest)  # one fixed order: flushes cannot deadlock
-            for start in range(0, len(digests), BATCH):
-                rows = [{"digest": e.digest, "day": e.day} for e in digests[start : start + BATCH]]
-                fresh = insert(seen).values(rows).on_conflict_do_nothing().returning(seen.c.digest)
-                new.update(conn.execute(fresh).scalars())
+            seen_rows = [{"digest": e.digest, "day": e.day} for e in digests]
+            new = set(conn.execute(self._insert_seen, seen_rows).scalars())
             totals = collections.Counter((e.day, *astuple(e.key)) for e in digests if e.digest in new)
             rows = [dict(zip(("day", *DIMENSIONS), key, strict=True), count=n) for key, n in sorted(totals.items())]
-            for start in range(0, len(rows), BATCH):
-                statement = insert(usage).values(rows[start : start + BATCH])
-                statement = statement.on_conflict_do_update(
-                    index_elements=[usage.c.day, *(usage.c[name] for name in DIMENSIONS)],
-                    set_={"count": usage.c.count + statement.excluded["count"]},
-                )
-                conn.execute(statement)
-            oldest = batch[-1].day - dt.timedelta(days=KEEP_SEEN_DAYS)
-            conn.execute(delete(seen).where(seen.c.day < oldest))
+            if rows:
+                conn.execute(self._upsert_usage, rows)
+            if self._purged != oldest:  # digests older than two days: once a day is enough
+                conn.execute(delete(seen).where(seen.c.day < oldest))
+        self._purged = oldest
         return sum(totals.values())

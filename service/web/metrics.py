@@ -11,7 +11,7 @@ import threading
 import time
 import weakref
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -77,25 +77,17 @@ def message(reply, channel: str, outcome: str | None = None) -> None:
     """Count one answered message (called by the webhook view)."""
     outcome = outcome or ("replied" if reply.messages else "silent")
     MESSAGES.labels(reply.topic, reply.locale, channel, outcome).inc()
-    g.textline_counted = True
 
 
-@bp.before_app_request
-def _start_clock():
-    if request.path == "/sms" and request.method == "POST":
-        g.textline_started = time.perf_counter()
+def rejected(status: int) -> None:
+    """Count a request refused before it was answered: malformed, unsigned or too large."""
+    MESSAGES.labels("", "", "", "rejected" if status in (400, 403, 413) else "error").inc()
 
 
-@bp.after_app_request
-def _observe(response):
-    started = g.pop("textline_started", None)
-    if started is not None:
-        LATENCY.observe(time.perf_counter() - started)
-        if not g.pop("textline_counted", False):
-            rejected = response.status_code in (400, 403, 413)  # malformed, unsigned, too large
-            MESSAGES.labels("", "", "", "rejected" if rejected else "error").inc()
-        _Watcher.for_app(textline()).start()
-    return response
+def timed(started: float) -> None:
+    """Time one POST /sms from the view's start, and keep this worker's numbers published."""
+    LATENCY.observe(time.perf_counter() - started)
+    _Watcher.for_app(textline()).start()
 
 
 class _Watcher:

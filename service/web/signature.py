@@ -10,41 +10,54 @@ to the library unchanged.
 """
 
 import base64
+import functools
 import hashlib
 import hmac
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from twilio.request_validator import HMAC_SHA1, RequestValidator
+from werkzeug.datastructures import MultiDict
 
 _HASHES = {"HMAC_SHA1": hashlib.sha1, "HMAC_SHA256": hashlib.sha256}
 
 
 def valid(token: str, url: str, form, signature: str, algorithm: str | None = None) -> bool:
-    """Whether ``signature`` is Twilio's signature of ``url`` and ``form`` (a MultiDict or dict)."""
+    """Whether ``signature`` is Twilio's signature of ``url`` and ``form`` (a MultiDict, a dict, or the
+    (name, value) pairs as posted)."""
     digest = _HASHES.get((algorithm or HMAC_SHA1).upper())
     if digest is None or not signature:
         return False
+    if hasattr(form, "getlist"):
+        pairs = form.items(multi=True)
+    elif isinstance(form, Mapping):
+        pairs = form.items()
+    else:
+        pairs = form
     if "bodySHA256=" in url:
-        return RequestValidator(token).validate(url, form, signature, algorithm)
-    getlist = getattr(form, "getlist", None)
-    payload = "".join(
-        name + value for name in sorted(set(form)) for value in sorted(set(getlist(name) if getlist else [form[name]]))
-    ).encode("utf-8")
+        return RequestValidator(token).validate(url, MultiDict(pairs), signature, algorithm)
+    # Each name in order, then each of its distinct values in order: what twilio computes.
+    payload = "".join(name + value for name, value in sorted(set(pairs))).encode("utf-8")
     key = token.encode("utf-8")
     expected = signature.encode("utf-8", "replace")
     for candidate in _urls(url):
-        mac = hmac.new(key, candidate.encode("utf-8") + payload, digest)
+        mac = hmac.new(key, candidate + payload, digest)
         if hmac.compare_digest(base64.b64encode(mac.digest()), expected):
             return True
     return False
 
 
-def _urls(url: str):
-    """The URL, then the same with the default port added or removed (Twilio signs either)."""
+@functools.lru_cache(maxsize=64)
+def _urls(url: str) -> tuple[bytes, ...]:
+    """The URL, then the same with the default port added or removed (Twilio signs either); the same
+    few URLs every request, so computed once each."""
     parts = urlsplit(url)
-    yield parts.geturl()
-    if parts.port:
-        yield parts._replace(netloc=parts.netloc.split(":")[0]).geturl()
+    try:
+        port = parts.port
+    except ValueError:  # a Host header with a port that is not a number
+        return (parts.geturl().encode("utf-8"),)
+    if port:
+        other = parts._replace(netloc=parts.netloc.split(":")[0])
     else:
-        port = 443 if parts.scheme == "https" else 80
-        yield parts._replace(netloc=f"{parts.netloc}:{port}").geturl()
+        other = parts._replace(netloc=f"{parts.netloc}:{443 if parts.scheme == 'https' else 80}")
+    return parts.geturl().encode("utf-8"), other.geturl().encode("utf-8")
