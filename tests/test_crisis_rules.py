@@ -257,7 +257,7 @@ def test_the_backstop_only_ever_adds_the_weaker_tier(library):
     """What the rules miss it may flag, softly, naming itself; ordinary questions it leaves alone."""
     from service.core.crisis import SOFT
 
-    missed = "i keep thinking my family would be fine without me around"
+    missed = "sold my guitar, wrote my letters, i am at peace now"
     assert library.crisis_matcher.detect(missed) is None
     signal = library.crisis_signal(missed)
     assert signal is not None and signal.tier == SOFT and signal.rule.startswith("backstop: ")

@@ -15,6 +15,7 @@ letters without marks match softly.
 """
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -37,6 +38,7 @@ FUZZY_MIN_LETTERS = 5  # a word this long may lack a letter, have one extra, or 
 REPAIR_CACHE = 10_000
 SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not "hanging")
 BIG_NUMBER = 10  # "took 30 pills"
+MAX_TEXTED = 32  # texted forms of one list item, its words respelled in every combination up to this many
 
 _LEET = str.maketrans(
     {
@@ -60,6 +62,7 @@ _ARABIZI = re.compile(r"[25679]|(?<=[^\W\d_])3|3(?=[^\W\d_])")  # digits Arabic 
 _REPEATS = re.compile(r"(.)\1{2,}")
 _DOUBLES = re.compile(r"(.)\1")
 _CONTRACTED = re.compile(r"^([a-z]{2})['’]d$")
+_ELISION = re.compile(r"(?<![^\W\d_])([^\W\d_i]|qu)['’](?=[^\W\d_])", re.IGNORECASE)  # l' d' j' m' qu' (not I'm)
 
 
 @dataclass(frozen=True)
@@ -252,9 +255,11 @@ class CrisisMatcher:
         if not found:
             return None
         tier = CONFIDENT if any(t == CONFIDENT for t, _ in found.values()) else SOFT
-        # The languages whose words explain the message best: most words found, the rest left out.
+        # The languages whose words explain the message best: most of its words covered, the rest left out.
         words_found = {
-            loc: len({(h.start, h.unit) for h in by_locale[loc]}) for loc, (t, _) in found.items() if t == tier
+            loc: len({(n, h.unit) for h in by_locale[loc] for n in range(h.start, h.end)})
+            for loc, (t, _) in found.items()
+            if t == tier
         }
         most = max(words_found.values())
         locales = frozenset(loc for loc, n in words_found.items() if n == most)
@@ -313,7 +318,7 @@ class CrisisMatcher:
             elif "3" in token and not all(w in self._vocabulary for w in _clean(token).split()):
                 token = self._unleet(token)  # "su1c1d3"; "3ayez" (Arabizi again) stays
             tokens.extend(_clean(token).split())
-        if len(tokens) >= 3:
+        if sum(len(t) == 1 for t in tokens) >= 3:  # "s u i c i d e"
             tokens = self._join_spelled(tokens)
         repaired = [self._repair(t) if t.isascii() else t for t in tokens]
         folded = [t if t.isascii() else self._repair(fold(t)) for t in repaired]
@@ -440,9 +445,6 @@ def _judge(locale: str, hits: list[Hit], words: int) -> tuple[str, str, tuple[Hi
             if hit.capped:  # "tu tu": tự tử (suicide) or từ từ (slowly), written without marks
                 soft = soft or f"{locale}: harm '{hit.item}' alone (without its marks)"
                 continue
-            if hit.unit == "word" and hit.end - hit.start < words:  # "hanging out tonight": the word, not alone
-                soft = soft or f"{locale}: harm '{hit.item}' in a short message"
-                continue
             confident = (f"{locale}: harm '{hit.item}' alone", (hit,))
             break
     if confident is None and soft is None:
@@ -506,7 +508,9 @@ def _strip_edges(token: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Punctuation to spaces, apostrophes dropped ("don't" -> "dont"), digits apart from letters."""
+    """Punctuation to spaces, apostrophes dropped ("don't" -> "dont") but after an elided article or
+    pronoun ("l'arme" -> "l arme", "qu'on"), digits apart from letters."""
+    text = _ELISION.sub(r"\1 ", text)
     out = []
     for char in text:
         category = unicodedata.category(char)
@@ -532,12 +536,14 @@ def _spelling_pairs(items: list[str]) -> dict[str, str]:
 
 
 def _variants(item: str, spellings) -> list[str]:
-    """``item`` and its forms with each word texted as people text it."""
-    words = fold(marked(item)).split()
-    variants = [item]
-    for n, word in enumerate(words):
-        for spelling in spellings.get(word, ()):
-            variants.append(" ".join([*words[:n], spelling, *words[n + 1 :]]))
+    """``item`` and its forms with its words texted as people text them, several at once ("ko mun song"),
+    and an elided word also written glued, as texts often have it ("j'ai" and "jai")."""
+    glued = _ELISION.sub(r"\1", item)
+    variants = []
+    for base in (item, glued) if glued != item else (item,):
+        choices = [[word, *spellings.get(word, ())] for word in fold(marked(base)).split()]
+        texted = itertools.islice(itertools.product(*choices), 1, MAX_TEXTED + 1)  # the first is ``base``
+        variants += [base, *(" ".join(combination) for combination in texted)]
     return variants
 
 
