@@ -176,7 +176,6 @@ class CrisisMatcher:
         marks = set(marks_matter)
         # word tuple -> (locale, concept, capped, the item as text)
         self._words: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}
-        self._first: dict[str, set[int]] = {}  # first word -> lengths of items starting with it
         self._unspaced: dict = {}  # a character trie of Chinese and Korean items, matched with spaces removed
         self._in_word: dict = {}  # a character trie of Arabic items, matched anywhere, even inside words
         for locale, lists in lexicons.items():
@@ -187,7 +186,14 @@ class CrisisMatcher:
                         self._add(locale, concept, variant, locale in marks)
         for name in drug_names:
             self._add("*", "means", name, False)
-        self._vocabulary = {w for key in self._words for w in key} | {w for w in self._first}
+        self._vocabulary = {w for key in self._words for w in key}
+        # The word items as a trie of words: a message is read once, following each item as far as it goes.
+        self._trie: dict = {}
+        for key, owners in self._words.items():
+            node = self._trie
+            for word in key:
+                node = node.setdefault(word, {})
+            node[None] = owners
         self._keywords = {fold(marked(k)) for k in keywords}
         self._repaired: dict[str, str] = {}  # unknown word -> what it was read as (most words repeat)
         self._by_length: dict[int, list[str]] = {}
@@ -227,7 +233,6 @@ class CrisisMatcher:
                 keys.append(("".join(words),))  # run together: "killmyself", "wannadie"
             for key in keys:
                 self._words.setdefault(key, []).append((locale, concept, capped, " ".join(key)))
-                self._first.setdefault(key[0], set()).add(len(key))
 
     # -- matching -------------------------------------------------------------------------------
 
@@ -275,31 +280,38 @@ class CrisisMatcher:
             if self._in_word and in_word(raw):
                 hits += _scan(self._in_word, arabic_fold(_clean(fold(raw))), "arabic")
         tokens, folded = self._words_of(raw)
-        first, entries, add = self._first.get, self._words.get, hits.append
+        trie, add = self._trie, hits.append
         for variant in (tokens, folded) if folded != tokens else (tokens,):
+            length = len(variant)
             for n, word in enumerate(variant):
-                sizes = first(word)
-                if sizes is None:
+                node = trie.get(word)
+                if node is None:
                     if word.isdigit() and len(word) < 6 and int(word) >= BIG_NUMBER and self._means_follows(variant, n):
                         add(Hit("*", "quantity", word, n, n + 1, "word"))  # "30 pills", not "10 am"
                     continue
-                for size in sizes:
-                    if n + size > len(variant):
-                        continue
-                    for locale, concept, capped, item in entries(tuple(variant[n : n + size]), ()):
+                end = n + 1
+                while True:
+                    for locale, concept, capped, item in node.get(None, ()):
                         # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
-                        if capped and tokens[n : n + size] != folded[n : n + size]:
+                        if capped and tokens[n:end] != folded[n:end]:
                             continue
-                        add(Hit(locale, concept, item, n, n + size, "word", capped))
+                        add(Hit(locale, concept, item, n, end, "word", capped))
+                    if end >= length or (node := node.get(variant[end])) is None:
+                        break
+                    end += 1
         size = len(_clean(raw).replace(" ", "")) // 2 if unspaced(raw) else len(tokens)
         return hits, size
 
     def _means_follows(self, words: list[str], n: int) -> bool:
         """Whether a means (pills, a drug) is among the two words after position ``n``."""
         for m in (n + 1, n + 2):
-            for size in self._first.get(words[m], ()) if m < len(words) else ():
-                if any(c == "means" for _, c, _, _ in self._words.get(tuple(words[m : m + size]), ())):
+            node = self._trie.get(words[m]) if m < len(words) else None
+            for end in range(m + 1, len(words) + 1):
+                if node is None:
+                    break
+                if any(concept == "means" for _, concept, _, _ in node.get(None, ())):
                     return True
+                node = node.get(words[end]) if end < len(words) else None
         return False
 
     def _words_of(self, raw: str) -> tuple[list[str], list[str]]:
