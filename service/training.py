@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core import Library
-from .core.replies import START_WORDS, STOP_WORDS
 from .core.backstop import features
+from .core.replies import START_WORDS, STOP_WORDS
 from .evaluate import DATA, _items, ask_cases, crisis_cases
 
 EPOCHS = 25
