@@ -199,7 +199,7 @@ RECALL_FLOOR = {  # measured on the frozen third with rules and backstop, less a
     "en": 0.88,
     "es": 0.95,
     "fr": 0.9,
-    "hi": 0.95,
+    "hi": 0.85,
     "ht": 0.95,
     "it": 0.95,
     "ko": 0.95,
@@ -265,3 +265,18 @@ def test_the_backstop_only_ever_adds_the_weaker_tier(library):
     assert reply.topic == "crisis_soft" and "988" in reply.text
     for ordinary in ("what is the dose of sertraline", "MEDS", "how do I find a therapist"):
         assert library.crisis_signal(ordinary) is None, ordinary
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("took all my 💊", "crisis"),
+        ("tomé todas mis 💊💊", "crisis"),
+        ("i have the 💊 ready", "crisis"),
+        ("i want ⚰️", "crisis"),
+        ("i want a ⚰️ shaped cake lol", "soft"),
+    ],
+)
+def test_emoji_for_a_means_or_for_death_are_read_in_every_language(library, text, tier):
+    signal = library.crisis_matcher.detect(text)
+    assert signal is not None and signal.tier == tier, (text, signal)

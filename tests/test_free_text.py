@@ -63,8 +63,8 @@ def test_the_frozen_third_stays_at_its_floors(library):
     """Measured on the frozen third (never tuned on), less a little: a regression fails here."""
     scores = score_ask(library, ask_cases(), "frozen").values()
     assert sum(s.right_language for s in scores) / sum(s.total for s in scores) >= 0.95
-    assert sum(s.right_topic for s in scores) / sum(s.answerable for s in scores) >= 0.72
-    assert sum(s.abstained for s in scores) / sum(s.unanswerable for s in scores) >= 0.75
+    assert sum(s.right_topic for s in scores) / sum(s.answerable for s in scores) >= 0.83
+    assert sum(s.abstained for s in scores) / sum(s.unanswerable for s in scores) >= 0.83
 
 
 # -- questions answered from the article -------------------------------------------------------------------
