@@ -9,8 +9,9 @@ the baseline answers every POST with one constant TwiML reply. Prints
 requests per second, p50 and p99 for each, the ratios, and the resident
 memory of each webhook worker with every locale loaded.
 
-Targets (issue 5): throughput >= 0.85 of the baseline; p99 <= 2x the baseline's. Memory (issue 10):
-each worker's proportional set size (PSS: the preloaded app shared between workers counted once) < 120 MB.
+Targets (issue 14, with every feature on): throughput >= 0.75 of the baseline; p99 <= 2x the
+baseline's. Memory (issue 10): each worker's proportional set size (PSS: the preloaded app shared
+between workers counted once) < 120 MB.
 """
 
 import argparse
@@ -265,7 +266,7 @@ def main() -> None:
     for name, s in summary.items():
         print(f"  {name:<8} {s['rps']:8.0f} req/s  p50 {s['p50']:6.2f} ms  p99 {s['p99']:6.2f} ms")
     ratio, p99_ratio = hook["rps"] / base["rps"], hook["p99"] / base["p99"]
-    print(f"throughput ratio webhook/baseline: {ratio:.2f}  (target >= 0.85: {'met' if ratio >= 0.85 else 'MISSED'})")
+    print(f"throughput ratio webhook/baseline: {ratio:.2f}  (target >= 0.75: {'met' if ratio >= 0.75 else 'MISSED'})")
     print(f"p99 ratio webhook/baseline: {p99_ratio:.2f}  (target <= 2: {'met' if p99_ratio <= 2 else 'MISSED'})")
     print(f"webhook worker RSS: {', '.join(f'{r:.1f}' for r, _ in rss)} MB")
     print(
