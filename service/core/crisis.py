@@ -62,6 +62,7 @@ _ARABIZI = re.compile(r"[25679]|(?<=[^\W\d_])3|3(?=[^\W\d_])")  # digits Arabic 
 _REPEATS = re.compile(r"(.)\1{2,}")
 _DOUBLES = re.compile(r"(.)\1")
 _CONTRACTED = re.compile(r"^([a-z]{2})['’]d$")
+_PLAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 _ELISION = re.compile(r"(?<![^\W\d_])([^\W\d_i]|qu)['’](?=[^\W\d_])", re.IGNORECASE)  # l' d' j' m' qu' (not I'm)
 
 
@@ -119,6 +120,8 @@ def in_word(text: str) -> bool:
 @functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Case-folded, Latin accents and tone marks dropped, Arabic short vowels dropped."""
+    if text.isascii():  # nothing to drop
+        return text
     out = []
     latin = False
     for char in unicodedata.normalize("NFD", text):
@@ -231,6 +234,22 @@ class CrisisMatcher:
             near.setdefault(("head", len(word), word[:2]), []).append(word)
             near.setdefault(("tail", len(word), word[-2:]), []).append(word)
         self._near = {key: tuple(words) for key, words in near.items()}
+
+    @classmethod
+    def shared(
+        cls,
+        lexicons: dict[str, dict[str, list[str]]],
+        marks_matter: Iterable[str] = (),
+        drug_names: Iterable[str] = (),
+        keywords: Iterable[str] = (),
+    ) -> "CrisisMatcher":
+        """The matcher for these lists, built once per process (a second or two of work): every app and
+        every reload with the same lists share it; a changed list builds a new one."""
+        frozen = tuple(
+            (locale, tuple((name, tuple(items)) for name, items in sorted(lists.items())))
+            for locale, lists in sorted(lexicons.items())
+        )
+        return _shared_matcher(frozen, frozenset(marks_matter), frozenset(drug_names), frozenset(keywords))
 
     def _add(self, locale: str, concept: str, item: str, marks_matter: bool) -> None:
         text = marked(item).strip()
@@ -435,6 +454,12 @@ class CrisisMatcher:
         return near[0] if near else None
 
 
+@functools.lru_cache(maxsize=2)  # the lists serving, and the ones before a reload
+def _shared_matcher(lexicons: tuple, marks: frozenset, drugs: frozenset, keywords: frozenset) -> CrisisMatcher:
+    lists = {locale: {name: list(items) for name, items in named} for locale, named in lexicons}
+    return CrisisMatcher(lists, marks, sorted(drugs), sorted(keywords))
+
+
 # Rules of parts meeting within a window: the first part anchors; each other part is
 # (concept, where it stands from the anchor: "before", "after" or "any").
 CONFIDENT_RULES: tuple[tuple, ...] = (
@@ -544,6 +569,8 @@ def _strip_edges(token: str) -> str:
 def _clean(text: str) -> str:
     """Punctuation to spaces, apostrophes dropped ("don't" -> "dont") but after an elided article or
     pronoun ("l'arme" -> "l arme", "qu'on"), digits apart from letters."""
+    if _PLAIN.fullmatch(text):  # most list items and words: letters and single spaces, nothing to do
+        return text
     text = _ELISION.sub(r"\1 ", text)
     out = []
     for char in text:

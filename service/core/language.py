@@ -8,6 +8,7 @@ our own short texts (docs/PERFORMANCE.md): as accurate as py3langid at a
 tenth of its memory; lingua has no Haitian Creole.
 """
 
+import functools
 import math
 import re
 import unicodedata
@@ -40,6 +41,12 @@ def grams(text: str, limit: int | None = MAX_LETTERS) -> list[str]:
 
 class LanguageModel:
     """Naive Bayes over character n-grams for the languages written in Latin letters."""
+
+    @classmethod
+    def shared(cls, texts: dict[str, list[str]]) -> "LanguageModel":
+        """The model of these texts, built once per process: every app and reload of the same catalogs
+        share it."""
+        return _shared_model(tuple((locale, tuple(items)) for locale, items in sorted(texts.items())))
 
     def __init__(self, texts: dict[str, Iterable[str]]):
         """``texts``: locale -> the texts of its catalog (for English, the content's English)."""
@@ -78,3 +85,8 @@ class LanguageModel:
         total = sum(map(self._costs.get, found, repeat(self._unseen)))
         mask = (1 << _BITS) - 1
         return {loc: ((total >> (_BITS * n)) & mask) / _SCALE for n, loc in enumerate(self.locales)}, len(found)
+
+
+@functools.lru_cache(maxsize=2)  # the catalogs serving, and the ones before a reload
+def _shared_model(texts: tuple[tuple[str, tuple[str, ...]], ...]) -> LanguageModel:
+    return LanguageModel(dict(texts))

@@ -58,7 +58,7 @@ class Library:
         self.scripts = self._scripts()
         self._vocabularies: dict[str, frozenset[str]] = {}
         latin = [loc for loc in self.locales if not any(loc in found for found in self.scripts.values())]
-        self.language_model = language.LanguageModel({loc: self._texts(loc) for loc in latin})
+        self.language_model = language.LanguageModel.shared({loc: self._texts(loc) for loc in latin})
         # Words of our catalogs that name one of their locales: keywords, menu, help and language words.
         self._word_locales: dict[str, set[str]] = {}
         for word, owners in self.topic_words.items():
@@ -80,7 +80,7 @@ class Library:
             for locale in self.locales
             for channel in CHANNELS
         }
-        self.crisis_matcher = CrisisMatcher(
+        self.crisis_matcher = CrisisMatcher.shared(
             self.crisis_lexicons(),
             content.languages.marks_matter,
             drug_names(self),
