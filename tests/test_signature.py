@@ -1,10 +1,13 @@
 """Our signature check agrees with twilio's RequestValidator on every case Twilio sends."""
 
+from urllib.parse import parse_qsl
+
 import pytest
 from twilio.request_validator import HMAC_SHA256, RequestValidator
 from werkzeug.datastructures import MultiDict
 
 from service.web.signature import valid
+from service.web.webhook import parse_form
 
 TOKEN = "test-auth-token-0123456789abcdef"
 FORM = MultiDict(
@@ -55,3 +58,22 @@ def test_another_token_or_changed_form_fails():
 def test_unknown_algorithm_fails():
     signature = RequestValidator(TOKEN).compute_signature("https://sms.example.org/sms", FORM)
     assert not valid(TOKEN, "https://sms.example.org/sms", FORM, signature, "HMAC_MD5")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"a=1&b=&c&d=x+y%20z&%41=%C3%A9&&e=%2B",
+        b"Body=caf%C3%A9+%26+tea&From=%2B15551230001&Body=second",
+        b"",
+        b"=x&y=",
+        b"Body=%E6%88%91%E6%83%B3%E6%AD%BB",
+    ],
+)
+def test_the_form_is_read_as_parse_qsl_reads_it(body):
+    assert parse_form(body) == parse_qsl(body.decode(), keep_blank_values=True)
+
+
+@pytest.mark.parametrize("body", [b"Body=%zz", b"Body=%C3", b"Body=\xff", b"Body=caf%C3%A9%"])
+def test_a_form_twilio_could_not_have_sent_is_refused(body):
+    assert parse_form(body) is None

@@ -79,8 +79,9 @@ def message(reply, channel: str, outcome: str | None = None) -> None:
     MESSAGES.labels(reply.topic, reply.locale, channel, outcome).inc()
 
 
-def rejected(status: int) -> None:
-    """Count a request refused before it was answered: malformed, unsigned or too large."""
+def unanswered(status: int) -> None:
+    """Count a request not answered as asked: refused (400 malformed, 403 unsigned, 413 too large), or an
+    unexpected error (answered with the menu)."""
     MESSAGES.labels("", "", "", "rejected" if status in (400, 403, 413) else "error").inc()
 
 

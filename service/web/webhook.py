@@ -27,13 +27,13 @@ def sms():
     try:
         form = twilio_form(app)
     except HTTPException as refused:  # malformed, unsigned, too large
-        metrics.rejected(refused.code or 400)
+        metrics.unanswered(refused.code or 400)
         metrics.timed(started)
         raise
     try:
         response = _reply(app, form)
     except Exception as error:  # never a 500 for Twilio: the menu still goes out
-        metrics.rejected(500)
+        metrics.unanswered(500)
         response = _menu_after(error)
     metrics.timed(started)
     return response
