@@ -12,6 +12,7 @@ false alarms on ordinary texts held out from training.
 import math
 import re
 from dataclasses import dataclass
+from itertools import repeat
 
 from .crisis import arabic_fold, fold, marked
 
@@ -26,8 +27,9 @@ def features(text: str) -> set[str]:
     folded = _REPEATS.sub(r"\1\1", arabic_fold(fold(marked(text[:600]))))
     words = _WORD.findall(folded)
     found: set[str] = set()
+    spaced = folded.isascii()  # no Chinese or Korean to look for
     for n, word in enumerate(words):
-        if _UNSPACED.match(word):
+        if not spaced and _UNSPACED.match(word):
             found.update(f"c{word[i : i + 2]}" for i in range(len(word) - 1))
             found.update(f"u{char}" for char in word)
             continue
@@ -47,7 +49,7 @@ class Backstop:
     threshold: float
 
     def probability(self, text: str) -> float:
-        score = self.bias + sum(self.weights.get(f, 0.0) for f in features(text))
+        score = self.bias + sum(map(self.weights.get, features(text), repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
     def flags(self, text: str) -> float | None:
