@@ -189,10 +189,11 @@ class Library:
             lambda: menus.help_reply(self, locale, channel, country),
         )
 
-    def find_answer(self, text: str, locale: str) -> Found:
-        """The topic and paragraphs of ``locale`` that answer ``text``, or why none does."""
+    def find_answer(self, text: str, locale: str, normalized: str | None = None) -> Found:
+        """The topic and paragraphs of ``locale`` that answer ``text`` (``normalized``: its normalized form,
+        when the caller has it), or why none does."""
         syllables = locale in self.content.languages.syllables
-        return self.question_indexes[locale].find(words(text, syllables, self.common_words[locale]))
+        return self.question_indexes[locale].find(words(text, syllables, self.common_words[locale], normalized))
 
     def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:
         """The reply to a question: its best paragraph or two and where to read more, on one page;

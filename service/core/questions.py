@@ -87,13 +87,15 @@ class Found:
         return self.topic is not None
 
 
-def words(text: str, syllables: bool = False, common: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
+def words(
+    text: str, syllables: bool = False, common: frozenset[str] = frozenset(), normalized: str | None = None
+) -> list[tuple[str, ...]]:
     """``text`` as words, each word the index terms it stands for: Latin and Cyrillic words cut to a stem;
     Chinese characters, each with the pair it starts; Korean words without their particles, with their
     syllable pairs; Arabic words without attached prefixes and suffixes; in a language written in
     ``syllables`` (Vietnamese), syllables with the pair each starts, with and without tone marks.
-    ``common`` words (normalized) are left out."""
-    folded = normalize(text)
+    ``common`` words (normalized) are left out. ``normalized``: ``normalize(text)``, when the caller has it."""
+    folded = normalize(text) if normalized is None else normalized
     for entry in _unspaced(common):  # Chinese has no spaces: take common words out, longest first
         folded = folded.replace(entry, " ")
     tokens = folded.split()

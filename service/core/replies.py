@@ -125,7 +125,7 @@ def _ordinary(
     locale = language or locale
     if not questions:
         return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, f"menu ({how})", NOT_UNDERSTOOD
-    found = library.find_answer(body, locale)
+    found = library.find_answer(body, locale, normalized=text)
     if not found.asked:  # "hola", "xin chào": nothing was asked, so nothing was not found: the menu
         menu = library.menu_pages(locale, sender.channel, sender.country)
         return menu, UNKNOWN, 1, f"greeting, {locale} ({how})", NOT_UNDERSTOOD
