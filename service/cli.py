@@ -323,6 +323,21 @@ def train_crisis_command():
     )
 
 
+@content.command("train-questions")
+@with_appcontext
+def train_questions_command():
+    """Fit each served language's question topic model on its own example questions, paragraphs and questions
+    our article does not answer; write them to content/questions_model.json."""
+    from .content.reader import TOPIC_MODEL_FILE
+    from .training import save_topics, train_topics
+
+    path = textline().settings.content_dir / TOPIC_MODEL_FILE
+    data = train_topics(textline().library.current())
+    save_topics(data, path)
+    terms = sum(len(model["weights"]) for model in data["locales"].values())
+    click.echo(f"{path}: {len(data['locales'])} languages, {terms} terms, classes {', '.join(data['classes'])}")
+
+
 @content.command("ask-report")
 @_development_set_options("ask", "List every wrong answer.")
 @with_appcontext

@@ -1,4 +1,5 @@
-"""Training the crisis backstop (service/core/backstop.py): `textline content train-crisis`.
+"""Training the crisis backstop (service/core/backstop.py), `textline content train-crisis`, and the
+question topic models (service/core/questions.py), `textline content train-questions`.
 
 Examples: tests/data/crisis_train (written for training only) and the development split of
 tests/data/crisis; as ordinary texts besides, every paragraph and example question of every served
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from .core import Library
 from .core.backstop import features
+from .core.questions import OUTSIDE, words
 from .core.replies import START_WORDS, STOP_WORDS
 from .evaluate import DATA, _items, ask_cases, crisis_cases
 
@@ -123,3 +125,79 @@ def save(fitted: Fitted, path: Path) -> None:
         "weights": fitted.weights,
     }
     path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n", "utf-8")
+
+
+# The question topic models: per served language, a softmax regression from a question's index terms to
+# its topic or to OUTSIDE, fitted by AdaGrad on that language's own texts only: every topic's example
+# questions and paragraphs, and the questions our article does not answer. No evaluation set is used, so
+# the development split can choose MIN_PROBABILITY and the frozen third stays unseen.
+TOPIC_EPOCHS = 10
+TOPIC_RATE = 0.5
+TOPIC_BIAS_RATE = 0.05
+TOPIC_KEEP = 0.01  # terms whose weights are all smaller than this are left out of the file
+
+
+def topic_examples(library: Library, locale: str) -> list[tuple[list[str], str]]:
+    """(index terms, topic or OUTSIDE) of ``locale``'s own texts, in a fixed order."""
+    syllables = locale in library.content.languages.syllables
+    common = library.common_words[locale]
+    labelled = [
+        (name, m) for name, topic in library.content.topics.items() for m in (*topic.questions, *topic.paragraphs)
+    ]
+    labelled += [(OUTSIDE, m) for m in library.content.outside]
+    found = []
+    for label, message in labelled:
+        if text := library.text(locale, message):
+            found.append((sorted({t for group in words(text, syllables, common) for t in group}), label))
+    return found
+
+
+def fit_topics(data: list[tuple[list[str], str]], classes: tuple[str, ...], seed: int = 7):
+    """Weights per term (one per class) and biases of a softmax regression over ``data``."""
+    index = {c: n for n, c in enumerate(classes)}
+    weights: dict[str, list[float]] = {}
+    squares: dict[str, list[float]] = {}
+    bias = [0.0] * len(classes)
+    order = list(range(len(data)))
+    rng = random.Random(seed)
+    for _ in range(TOPIC_EPOCHS):
+        rng.shuffle(order)
+        for n in order:
+            names, label = data[n]
+            rows = [weights.setdefault(f, [0.0] * len(classes)) for f in names]
+            scores = [b + sum(row[c] for row in rows) for c, b in enumerate(bias)]
+            top = max(scores)
+            exps = [math.exp(s - top) for s in scores]
+            total = sum(exps)
+            for c in range(len(classes)):
+                error = exps[c] / total - (1.0 if c == index[label] else 0.0)
+                bias[c] -= TOPIC_BIAS_RATE * error
+                for f, row in zip(names, rows, strict=True):
+                    grad = error + L2 * row[c]
+                    square = squares.setdefault(f, [0.0] * len(classes))
+                    square[c] += grad * grad
+                    row[c] -= TOPIC_RATE * grad / math.sqrt(square[c] + 1e-9)
+    return weights, bias
+
+
+def train_topics(library: Library) -> dict:
+    """Every served language's topic model, as content/questions_model.json holds them."""
+    classes = (*library.content.topics, OUTSIDE)
+    locales = {}
+    for locale in sorted(library.locales):
+        weights, bias = fit_topics(topic_examples(library, locale), classes)
+        kept = {
+            term: [round(w, 3) for w in row]
+            for term, row in sorted(weights.items())
+            if max(map(abs, row)) >= TOPIC_KEEP
+        }
+        locales[locale] = {"bias": [round(b, 4) for b in bias], "weights": kept}
+    return {
+        "about": "Written by `textline content train-questions` (service/training.py); do not edit by hand.",
+        "classes": list(classes),
+        "locales": locales,
+    }
+
+
+def save_topics(data: dict, path: Path) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")

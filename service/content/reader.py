@@ -22,6 +22,7 @@ from ..core import (
     Problem,
     Review,
     Topic,
+    TopicModel,
     Voice,
     Voices,
     compact,
@@ -36,6 +37,7 @@ LANGUAGES_FILE = "languages.yaml"
 OUTSIDE_FILE = "outside.yaml"  # questions our article does not answer
 VOICES_FILE = "voices.yaml"  # the phone line's voices
 BACKSTOP_FILE = "crisis_backstop.json"  # written by `textline content train-crisis`, never by hand
+TOPIC_MODEL_FILE = "questions_model.json"  # written by `textline content train-questions`, never by hand
 # Files every reply depends on: when one is broken, its last good version serves.
 SHARED_FILES = (MESSAGES_FILE, CRISIS_FILE, COUNTRIES_FILE, LANGUAGES_FILE)
 
@@ -126,6 +128,8 @@ def read_content(
     problems += clashes
     backstop, trouble = _read_backstop(directory / BACKSTOP_FILE, previous)
     problems += trouble
+    topic_models, trouble = _read_topic_models(directory / TOPIC_MODEL_FILE, previous)
+    problems += trouble
     content = Content(
         topics,
         messages,
@@ -139,6 +143,7 @@ def read_content(
         backstop,
         outside,
         voices,
+        topic_models,
     )
     return content, problems
 
@@ -159,6 +164,32 @@ def _read_backstop(path: Path, previous: Content | None) -> tuple[Backstop | Non
             "run `textline content train-crisis` again; the rules still serve",
         )
         return (previous.backstop if previous else None), [problem]
+
+
+def _read_topic_models(path: Path, previous: Content | None) -> tuple[dict[str, TopicModel] | None, list[Problem]]:
+    """The question topic models written by `textline content train-questions`; a broken file keeps the ones
+    serving."""
+    if not path.exists():
+        return None, []
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        classes = tuple(str(c) for c in data["classes"])
+        models = {}
+        for locale, model in data["locales"].items():
+            bias = tuple(float(b) for b in model["bias"])
+            weights = {str(t): tuple(float(w) for w in row) for t, row in model["weights"].items()}
+            if len(bias) != len(classes) or any(len(row) != len(classes) for row in weights.values()):
+                raise ValueError("a row does not have one weight per class")
+            models[str(locale)] = TopicModel(classes, bias, weights)
+        return models, []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        problem = Problem(
+            display_path(path),
+            1,
+            f"cannot read the question topic models ({type(error).__name__}): "
+            "run `textline content train-questions` again; BM25 alone decides meanwhile",
+        )
+        return (previous.topic_models if previous else None), [problem]
 
 
 def load_content(directory: Path) -> Content:

@@ -21,6 +21,7 @@ from .model import (
 from .normalize import compact, normalize
 from .pages import TopicPages
 from .paging import CHANNELS, SMS, SMS_SEGMENTS, WHATSAPP, WHATSAPP_CHARACTERS, Budget, paginate
+from .questions import TopicModel
 from .replies import (
     CRISIS,
     CRISIS_SOFT,
@@ -73,6 +74,7 @@ __all__ = [
     "Review",
     "Sender",
     "Topic",
+    "TopicModel",
     "TopicPages",
     "answer",
     "capacity",

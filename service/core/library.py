@@ -92,7 +92,10 @@ class Library:
             for country in ("default", *content.crisis_lines)
             for short in (False, True)
         }
-        self.question_indexes = {locale: QuestionIndex(self._question_documents(locale)) for locale in self.locales}
+        models = content.topic_models or {}
+        self.question_indexes = {
+            locale: QuestionIndex(self._question_documents(locale), models.get(locale)) for locale in self.locales
+        }
         # Left out of a question before it is looked up: small words and greetings ("hi, what is ECT").
         small = (content.words[needs.COMMON], content.words[needs.GREETINGS])
         self.common_words = {

@@ -6,6 +6,7 @@ content/ builds these from files; the core only reads them.
 from dataclasses import dataclass, field, replace
 
 from .backstop import Backstop
+from .questions import TopicModel
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ class Content:
     backstop: Backstop | None = None  # the weaker crisis tier's statistical backstop (content/crisis_backstop.json)
     outside: tuple[Message, ...] = ()  # questions our article does not answer (content/outside.yaml)
     voices: Voices = Voices()  # the phone line's voices (content/voices.yaml)
+    # Which topic a question is about, per language (content/questions_model.json); None: BM25 alone decides.
+    topic_models: dict[str, TopicModel] | None = None
 
     def all_messages(self) -> list[Message]:
         found = [*self.messages.values(), *self.words.values(), *self.crisis_lists.values()]

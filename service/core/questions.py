@@ -2,10 +2,13 @@
 
 Each served language gets a small in-memory index of its translated paragraphs and of the example
 questions staff wrote for each topic, and of questions our article does not answer (all translated
-through the catalogs like every text). A question is answered only when its best topic scores enough,
-clearly leads the next, and is not beaten by the questions our article does not answer on words of
-their own; otherwise the caller sends the menu. Nothing here generates or rewrites text: a hit names
-paragraphs.
+through the catalogs like every text). Which topic a question is about is first asked of a small model
+trained on those same texts (``TopicModel``, content/questions_model.json, written by ``textline content
+train-questions``): when it is sure of a topic, BM25 picks that topic's paragraphs; when it is sure our
+article does not answer the question, the caller sends the menu. When it is unsure, or has not seen the
+language yet, BM25 decides alone: the best topic must score enough, clearly lead the next, and not be
+beaten by the questions our article does not answer on words of their own; else the menu. Nothing here
+generates or rewrites text: a hit names paragraphs.
 
 Why our own BM25 and not bm25s or SQLite FTS5: the whole corpus is a few hundred short documents, so
 a dictionary of postings scores a question in microseconds with no numpy, scipy or database in the
@@ -16,6 +19,7 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .crisis import arabic_fold
@@ -31,6 +35,13 @@ STEM = 5  # Latin and Cyrillic words are cut to their first letters: "medication
 # gained nothing once the outside questions were there, so there is none.
 MIN_SCORE = 4.0
 MIN_LEAD = 0.05
+
+# How sure the topic model must be before it decides alone: of a topic, to answer with it; that our article
+# does not answer the question, to send the menu. Less sure either way, the BM25 rules decide. Chosen on the
+# development split (the best right-topic share with at least 95% rightly abstained; docs/PERFORMANCE.md),
+# never on the frozen third.
+MIN_PROBABILITY = 0.4
+OUTSIDE_SURE = 0.7
 
 SECOND = 0.5  # a second paragraph joins the answer when it scores at least this share of the first
 # A topic scores as its best document, plus its second and third best worth AGREEMENT and AGREEMENT² as
@@ -77,7 +88,7 @@ class Found:
     topic: str | None
     paragraphs: tuple[int, ...]
     score: float
-    share: float
+    share: float  # of the question found in the topic by BM25; with a topic model, how sure it is
     lead: float
     why: str
     asked: bool = True  # False: only greetings and small words, nothing to look up
@@ -158,11 +169,31 @@ def _word_terms(word: str, common: frozenset[str]) -> list[tuple[str, ...]]:
     return [(word[:STEM], word)]  # the stem finds the word's family, the word itself what it is
 
 
-class QuestionIndex:
-    """BM25 over one language's documents."""
+class TopicModel:
+    """A logistic regression from a question's index terms to its topic, or to OUTSIDE: one language's weights
+    (term -> a weight per class) and the classes' biases."""
 
-    def __init__(self, documents: list[Document]):
+    def __init__(self, classes: tuple[str, ...], bias: tuple[float, ...], weights: dict[str, tuple[float, ...]]):
+        self.classes, self.bias, self.weights = classes, bias, weights
+
+    def probabilities(self, query: Iterable[str]) -> list[tuple[float, str]] | None:
+        """(probability, class), most likely first; None when the model knows none of the terms."""
+        rows = [row for term in set(query) if (row := self.weights.get(term)) is not None]
+        if not rows:
+            return None
+        scores = [sum(column) + b for column, b in zip(zip(*rows, strict=True), self.bias, strict=True)]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return sorted(((e / total, c) for e, c in zip(exps, self.classes, strict=True)), reverse=True)
+
+
+class QuestionIndex:
+    """BM25 over one language's documents; the topic chosen by that language's ``TopicModel`` when there is one."""
+
+    def __init__(self, documents: list[Document], model: TopicModel | None = None):
         self.documents = documents
+        self.model = model
         counts: dict[str, list[tuple[int, int]]] = {}
         lengths = [len(d.terms) for d in documents]
         average = sum(lengths) / len(lengths) if lengths else 1.0
@@ -201,6 +232,8 @@ class QuestionIndex:
             by_topic.setdefault(topic_of[n], []).append(score)
         best = {topic: _topic_score(found) for topic, found in by_topic.items()}
         outside = best.pop(OUTSIDE, 0.0)
+        if self.model is not None and (decided := self._decide(query, scores, best)) is not None:
+            return decided
         if not best:
             return Found(None, (), 0.0, 0.0, 0.0, "closest to questions our article does not answer")
         ranked = sorted(best, key=best.__getitem__, reverse=True)
@@ -221,13 +254,7 @@ class QuestionIndex:
             weight += max(known) if known else self.unseen
             found += max((self.idf[t] for t in group if t in in_top), default=0.0)
         share = found / weight
-        by_paragraph: dict[int, float] = {}
-        for n, value in scores.items():
-            paragraph = self.paragraph_of[n]
-            if paragraph is not None and topic_of[n] == top and value > by_paragraph.get(paragraph, 0.0):
-                by_paragraph[paragraph] = value
-        ranked_paragraphs = sorted(by_paragraph, key=by_paragraph.__getitem__, reverse=True)[:2]
-        order = tuple(p for p in ranked_paragraphs if by_paragraph[p] >= SECOND * by_paragraph[ranked_paragraphs[0]])
+        order = self._paragraphs(scores, top)
         if score < MIN_SCORE:
             return Found(None, (), score, share, lead, f"best topic {top} scores {score:.1f} < {MIN_SCORE}")
         if lead < MIN_LEAD:
@@ -235,6 +262,35 @@ class QuestionIndex:
         where = f"paragraph {', '.join(str(p + 1) for p in order)}" if order else "its example questions"
         why = f"{top} {where}: scores {score:.1f}, {share:.0%} of it found, leads by {lead:.0%}"
         return Found(top, order, score, share, lead, why)
+
+    def _decide(self, query: list[str], scores: dict[int, float], best: dict[str, float]) -> Found | None:
+        """The model's reading of the question: its topic, answered with that topic's best paragraphs by BM25,
+        or the menu when it is sure our article does not answer it; None when it is unsure either way."""
+        ranked = self.model.probabilities(query) if self.model else None
+        if not ranked:
+            return None
+        (p, top), (runner, _) = ranked[0], ranked[1]
+        if top == OUTSIDE:
+            if p < OUTSIDE_SURE:
+                return None
+            return Found(None, (), 0.0, p, p - runner, f"closest to questions our article does not answer ({p:.0%})")
+        if p < MIN_PROBABILITY:
+            return None
+        order = self._paragraphs(scores, top)
+        where = f"paragraph {', '.join(str(n + 1) for n in order)}" if order else "its example questions"
+        return Found(
+            top, order, best.get(top, 0.0), p, p - runner, f"{top} {where}: {p:.0%} sure, leads by {p - runner:.0%}"
+        )
+
+    def _paragraphs(self, scores: dict[int, float], topic: str) -> tuple[int, ...]:
+        """``topic``'s best paragraph for the question, and the second when it scores at least SECOND as much."""
+        by_paragraph: dict[int, float] = {}
+        for n, value in scores.items():
+            paragraph = self.paragraph_of[n]
+            if paragraph is not None and self.topic_of[n] == topic and value > by_paragraph.get(paragraph, 0.0):
+                by_paragraph[paragraph] = value
+        ranked = sorted(by_paragraph, key=by_paragraph.__getitem__, reverse=True)[:2]
+        return tuple(p for p in ranked if by_paragraph[p] >= SECOND * by_paragraph[ranked[0]])
 
 
 def _topic_score(scores: list[float]) -> float:
