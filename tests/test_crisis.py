@@ -251,3 +251,27 @@ def test_crisis_over_the_webhook_is_counted_as_crisis_only(app, twilio):
     counts = app.extensions["textline"].counts
     counts.flush()
     assert [(r["topic"], r["count"]) for r in counts.rows()] == [("crisis", 1)]
+
+
+@pytest.mark.parametrize(
+    "body", ["MEDS", "meds 2", "ＭＥＤＳ", "Médicaments", "ABOUT FR", "中文", "kms", "i want to die", "MEDS kms"]
+)
+def test_our_own_words_skip_the_crisis_check_with_exactly_its_verdict(library, body):
+    """Keyword, menu, help and language words are checked once when the library loads; a message that is one
+    of them gets the verdict the whole check gives."""
+    assert library.crisis_signal(body) == library._crisis_signal(body)
+
+
+def test_a_keyword_that_is_also_crisis_language_is_never_skipped(tmp_path):
+    import shutil
+
+    from service.content.loader import load_library
+    from service.settings import ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    meds = content / "meds.yaml"
+    meds.write_text(meds.read_text("utf-8").replace("aliases: [MEDICATION,", "aliases: [KMS, MEDICATION,"), "utf-8")
+    library = load_library(content, ROOT / "translations", "en")
+    assert "kms" not in library._no_crisis
+    assert answer(library, "KMS", Sender("sms", "US")).topic == CRISIS

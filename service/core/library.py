@@ -13,7 +13,7 @@ from babel import Locale
 from babel.languages import get_official_languages
 
 from . import language, menus, needs
-from .crisis import SOFT, CrisisMatcher, Signal, one_edit
+from .crisis import SOFT, CrisisMatcher, Signal, marked, one_edit
 from .lookup import SOURCE_LOCALE, Translations, split_words
 from .model import Catalog, Content, Message, Problem
 from .normalize import compact, normalize
@@ -52,6 +52,7 @@ class Library:
         self.menu_words: dict[str, set[str]] = {}
         self.help_words: dict[str, set[str]] = {}
         self.language_words: dict[str, str] = {}
+        self._commands: set[str] = set()  # those words as the catalogs write them
         for locale in self.locales:
             self._index_words(locale)
         self._cldr_aliases = tuple(sorted(content.languages.cldr_aliases.items()))  # hashable, for the CLDR cache
@@ -86,6 +87,7 @@ class Library:
             drug_names(self),
             keywords=[*self.topic_words, *self.menu_words, *self.help_words],
         )
+        self._no_crisis = self._quiet_commands()
         self._crisis_texts = {
             (locale, country, short): menus.crisis_text(self, locale, country, short)
             for locale in self.locales
@@ -150,11 +152,29 @@ class Library:
     def crisis_signal(self, text: str) -> Signal | None:
         """Crisis language in ``text`` (as sent), confident or soft, with the rule that found it; or None.
         What the rules miss, the backstop may still flag, always as the weaker tier."""
+        if len(text) <= COMMAND_LENGTH and marked(text) in self._no_crisis:
+            return None  # one of our own words, found free of crisis language when the library loaded
+        return self._crisis_signal(text)
+
+    def _crisis_signal(self, text: str) -> Signal | None:
         signal = self.crisis_matcher.detect(text)
         backstop = self.content.backstop
         if signal is None and backstop is not None and (p := backstop.flags(text)) is not None:
             return Signal(SOFT, f"backstop: {p:.2f} >= {backstop.threshold:.2f}", frozenset())
         return signal
+
+    def _quiet_commands(self) -> frozenset[str]:
+        """Our keyword, menu, help and language words, alone or followed by a page number or a language code
+        (what most messages are), case-folded as the crisis check reads them (``marked``), that it finds free
+        of crisis language: checked once here instead of at every message. The check reads nothing of a
+        message but that form, so skipping it for these gives exactly the verdict it would have given."""
+        tails = ("", *(f" {n}" for n in range(1, 10)), *(f" {code}" for code in self.locales))
+        forms = {marked(word + tail) for word in self._commands for tail in tails}
+        return frozenset(
+            form
+            for form in forms
+            if len(form) <= COMMAND_LENGTH and marked(form) == form and self._crisis_signal(form) is None
+        )
 
     def crisis_lexicons(self) -> dict[str, dict[str, list[str]]]:
         """Each language's crisis lists: translated ones for every catalog (offered yet or not), and those of
@@ -336,12 +356,16 @@ class Library:
                 words += topic.aliases
             for word in words:
                 self.topic_words.setdefault(compact(word), {})[locale] = name
+            self._commands.update(words)
         for word in self.words(locale, content.words[needs.MENU_WORDS]):
             self.menu_words.setdefault(compact(word), set()).add(locale)
+            self._commands.add(word)
         for word in self.words(locale, content.words[needs.HELP_WORDS]):
             self.help_words.setdefault(compact(word), set()).add(locale)
+            self._commands.add(word)
         for word in [*self.words(locale, content.words[needs.LANGUAGE_WORDS]), *_english_name(locale), locale]:
             self.language_words.setdefault(compact(word), locale)
+            self._commands.add(word)
 
     def _question_documents(self, locale: str) -> list[Document]:
         """What a question in ``locale`` is matched against: each topic's paragraphs as it would be answered
@@ -386,6 +410,7 @@ def offer_messages(content: Content) -> list[Message]:
 
 
 KEYWORD_TYPO_MIN = 4  # keywords this long forgive one typo (MEDZ, DOCTER, THERAPHY)
+COMMAND_LENGTH = 40  # longer messages are never one of our own words: the crisis check always reads them
 
 
 def _deletion_index(words) -> dict[str, set[str]]:

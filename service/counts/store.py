@@ -7,7 +7,6 @@ gunicorn's hooks go through ``CountStore``.
 import atexit
 import collections
 import datetime as dt
-import hashlib
 import hmac
 import json
 import logging
@@ -273,7 +272,7 @@ class CountStore:
     def _digest(self, message_sid: str | None) -> str:
         if not message_sid:
             return "r" + secrets.token_hex(16)  # nothing to de-duplicate on
-        return hmac.new(self._key, message_sid.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:40]
+        return hmac.digest(self._key, message_sid.encode("utf-8", "replace"), "sha256").hex()[:40]
 
     def _ensure_thread(self) -> None:
         if self._pid == os.getpid():

@@ -11,7 +11,6 @@ and in ``/metrics``, and tries the store again a second later.
 """
 
 import collections
-import hashlib
 import hmac
 import logging
 import math
@@ -144,7 +143,7 @@ class FloodGate:
         window, so a person in danger who has been texting a lot still gets
         the crisis line.
         """
-        who = hmac.new(self._key, sender.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
+        who = hmac.digest(self._key, sender.encode("utf-8", "replace"), "sha256").hex()[:32]
         if time.monotonic() < self._down_until:
             return self._failed_open()
         try:

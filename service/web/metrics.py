@@ -10,6 +10,7 @@ import os
 import threading
 import time
 import weakref
+from typing import Any
 
 from flask import Blueprint, Response
 from prometheus_client import (
@@ -75,14 +76,23 @@ def metrics():
 
 def message(reply, channel: str, outcome: str | None = None) -> None:
     """Count one answered message (called by the webhook view)."""
-    outcome = outcome or ("replied" if reply.messages else "silent")
-    MESSAGES.labels(reply.topic, reply.locale, channel, outcome).inc()
+    _count(reply.topic, reply.locale, channel, outcome or ("replied" if reply.messages else "silent"))
 
 
 def unanswered(status: int) -> None:
     """Count a request not answered as asked: refused (400 malformed, 403 unsigned, 413 too large), or an
     unexpected error (answered with the menu)."""
-    MESSAGES.labels("", "", "", "rejected" if status in (400, 403, 413) else "error").inc()
+    _count("", "", "", "rejected" if status in (400, 403, 413) else "error")
+
+
+_counters: dict[tuple[str, ...], Any] = {}  # MESSAGES' child per labels: topics x locales x outcomes
+
+
+def _count(*labels: str) -> None:
+    counter = _counters.get(labels)
+    if counter is None:  # prometheus_client's labels() validates and locks: 3 µs a message, once is enough
+        counter = _counters[labels] = MESSAGES.labels(*labels)
+    counter.inc()
 
 
 def timed(started: float) -> None:
