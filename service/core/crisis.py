@@ -83,6 +83,7 @@ class Hit(NamedTuple):
     end: int
     unit: str  # "word" or "char"
     capped: bool = False  # found only without the marks its language needs: soft at most
+    unmarked: bool = False  # found only by reading the sender's marked letters without them ("sống" as "song")
 
 
 # Emoji people text for a means or for death ("took all my 💊", "🔪 again tonight"): read as words of
@@ -194,7 +195,7 @@ class CrisisMatcher:
         ``marks_matter``: locales whose marks change meanings; ``drug_names`` count as means in every
         language; ``keywords`` (MEDS, TERAPIA...) are never read as a typo of a crisis word.
         """
-        marks = set(marks_matter)
+        marks = self._marks = frozenset(marks_matter)
         # word tuple -> (locale, concept, capped, the item as text)
         self._words: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}
         self._unspaced: dict = {}  # a character trie of Chinese and Korean items, matched with spaces removed
@@ -294,7 +295,13 @@ class CrisisMatcher:
                 continue
             tier, rule, parts = verdict
             # An exception in any language ("suicide PREVENTION") softens a confident match, never silences it.
-            excepted = next((e for e in exceptions if _outside(e, parts)), None) if tier == CONFIDENT else None
+            # A match in a language whose marks matter is not softened by reading its marked words without
+            # them: German SONG is not Vietnamese "sống" (live).
+            excepted = (
+                next((e for e in exceptions if _outside(e, parts) and not (e.unmarked and locale in self._marks)), None)
+                if tier == CONFIDENT
+                else None
+            )
             found[locale] = (SOFT, f"{rule}, but '{excepted.item}' (exception)") if excepted else (tier, rule)
         if not found:
             return None
@@ -325,10 +332,10 @@ class CrisisMatcher:
         for variant in (tokens, folded) if folded != tokens else (tokens,):
             length = len(variant)
             for n, word in enumerate(variant):
+                if word.isdigit() and len(word) < 6 and int(word) >= BIG_NUMBER and self._means_follows(variant, n):
+                    add(Hit("*", "quantity", word, n, n + 1, "word"))  # "30 pills", not "10 am"
                 node = trie.get(word)
                 if node is None:
-                    if word.isdigit() and len(word) < 6 and int(word) >= BIG_NUMBER and self._means_follows(variant, n):
-                        add(Hit("*", "quantity", word, n, n + 1, "word"))  # "30 pills", not "10 am"
                     continue
                 end = n + 1
                 while True:
@@ -336,7 +343,8 @@ class CrisisMatcher:
                         # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
                         if capped and tokens[n:end] != folded[n:end]:
                             continue
-                        add(Hit(locale, concept, item, n, end, "word", capped))
+                        unmarked = variant is folded and tokens[n:end] != folded[n:end]
+                        add(Hit(locale, concept, item, n, end, "word", capped, unmarked))
                     if end >= length or (node := node.get(variant[end])) is None:
                         break
                     end += 1
@@ -587,12 +595,12 @@ def _clean(text: str) -> str:
 
 
 def _spelling_pairs(items: list[str]) -> dict[str, str]:
-    """``["KIERO=QUIERO"]`` -> ``{"quiero": ["kiero"]}`` as word -> texting spellings."""
+    """``["KIERO=QUIERO"]`` -> ``{"quiero": ["kiero"]}`` as word (folded) -> texting spellings (marks kept)."""
     pairs: dict[str, list[str]] = {}
     for item in items:
         spelling, _, word = item.partition("=")
         if spelling.strip() and word.strip():
-            pairs.setdefault(fold(marked(word.strip())), []).append(fold(marked(spelling.strip())))
+            pairs.setdefault(fold(marked(word.strip())), []).append(marked(spelling.strip()))
     return pairs  # type: ignore[return-value]
 
 
@@ -602,7 +610,9 @@ def _variants(item: str, spellings) -> list[str]:
     glued = _ELISION.sub(r"\1", item)
     variants = []
     for base in (item, glued) if glued != item else (item,):
-        choices = [[word, *spellings.get(word, ())] for word in fold(marked(base)).split()]
+        # Marks kept: in a language whose marks matter, a texted form of "em tự tử" is "e tự tử", and only
+        # the form without any marks ("e tu tu") is matched as the weaker tier, like the item's own.
+        choices = [[word, *spellings.get(fold(word), ())] for word in marked(base).split()]
         texted = itertools.islice(itertools.product(*choices), 1, MAX_TEXTED + 1)  # the first is ``base``
         variants += [base, *(" ".join(combination) for combination in texted)]
     return variants
