@@ -275,3 +275,18 @@ def test_a_keyword_that_is_also_crisis_language_is_never_skipped(tmp_path):
     library = load_library(content, ROOT / "translations", "en")
     assert "kms" not in library._no_crisis
     assert answer(library, "KMS", Sender("sms", "US")).topic == CRISIS
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["ya hochu umeret'", "ja khochu umeret", "ne hochu zhit bolshe", "hochu pokonchit s soboj", "ya ne hochu jit"],
+)
+def test_russian_in_latin_letters_is_read_in_any_usual_scheme(library, body):
+    """Every Cyrillic item is also kept in one Latin spelling; a message is read in it whatever the sender's
+    scheme (kh or h, j or y, an apostrophe or nothing for the soft sign)."""
+    assert answer(library, body, Sender("sms", "RU")).topic == CRISIS
+
+
+@pytest.mark.parametrize("body", ["ya hochu pizza", "what do you want for dinner", "khochu sprosit pro lekarstva"])
+def test_latin_letter_russian_without_danger_is_not_crisis(library, body):
+    assert answer(library, body, Sender("sms", "RU")).topic not in (CRISIS, CRISIS_SOFT)

@@ -113,6 +113,41 @@ def unspaced(text: str) -> bool:
     return _UNSPACED.search(text) is not None
 
 
+# Russian written in Latin letters ("ya hochu umeret'", "pokonchu s soboj"): every Cyrillic item is also
+# kept in one Latin spelling, and a message in Latin letters is read in that same spelling, whichever of
+# the usual schemes the sender used (kh or h for х, j or y for й, ja or ya for я, an apostrophe or
+# nothing for ь).
+_CYRILLIC_LATIN = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфхцыэ", "abvgdeziiklmnoprstufhcye", strict=True)),
+        **{"ё": "e", "ж": "zh", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "yu", "я": "ya", "ъ": "", "ь": ""},
+    }
+)
+_LATIN_SCHEMES = (
+    (re.compile(r"shch|sch"), "sh"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"tz|ts"), "c"),
+    (re.compile(r"^ye"), "e"),
+    (re.compile(r"[ij]a"), "ya"),
+    (re.compile(r"[ij]u"), "yu"),
+    (re.compile(r"[jy]o"), "e"),
+    (re.compile(r"(?<=[aeiouy])y(?![aeiou])|j"), "i"),
+)
+
+
+def russian_latin(word: str) -> str:
+    """One Latin spelling for a Russian word written in Cyrillic or in any usual Latin scheme."""
+    if not word.isascii():
+        return word.translate(_CYRILLIC_LATIN)
+    for pattern, spelling in _LATIN_SCHEMES:
+        word = pattern.sub(spelling, word)
+    return word
+
+
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
 def in_word(text: str) -> bool:
     """Arabic glues prefixes (و ف ب ل ال س) to words: its items are found inside words."""
     return _ARABIC_LETTER.search(text) is not None
@@ -200,6 +235,7 @@ class CrisisMatcher:
         self._words: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}
         self._unspaced: dict = {}  # a character trie of Chinese and Korean items, matched with spaces removed
         self._in_word: dict = {}  # a character trie of Arabic items, matched anywhere, even inside words
+        self._latin: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}  # Cyrillic items in Latin
         for locale, lists in lexicons.items():
             spellings = _spelling_pairs(lists.get(SPELLINGS, []))
             for concept in LISTS:
@@ -212,12 +248,8 @@ class CrisisMatcher:
             self._add("*", concept, _emoji_word(emoji), False)
         self._vocabulary = {w for key in self._words for w in key}
         # The word items as a trie of words: a message is read once, following each item as far as it goes.
-        self._trie: dict = {}
-        for key, owners in self._words.items():
-            node = self._trie
-            for word in key:
-                node = node.setdefault(word, {})
-            node[None] = owners
+        self._trie = _word_trie(self._words)
+        self._latin_trie = _word_trie(self._latin)
         self._keywords = {fold(marked(k)) for k in keywords}
         self._repaired: dict[str, str] = {}  # unknown word -> what it was read as (most words repeat)
         self._by_length: dict[int, list[str]] = {}
@@ -268,6 +300,10 @@ class CrisisMatcher:
             words = tuple(_clean(form).split())
             if not words:
                 continue
+            if _cyrillic(form):
+                latin = tuple(russian_latin(w) for w in words)
+                if all(latin) and latin != words:
+                    self._latin.setdefault(latin, []).append((locale, concept, False, " ".join(latin)))
             keys = [words]
             if len(words) > 1 and concept in ("phrases", "passive", "slang"):
                 keys.append(("".join(words),))  # run together: "killmyself", "wannadie"
@@ -347,6 +383,15 @@ class CrisisMatcher:
                         add(Hit(locale, concept, item, n, end, "word", capped, unmarked))
                     if end >= length or (node := node.get(variant[end])) is None:
                         break
+                    end += 1
+        if self._latin_trie and any(t.isascii() and t.isalpha() for t in tokens):  # "ya hochu umeret'"
+            latin = [russian_latin(t) if t.isascii() else "" for t in tokens]
+            for n in range(len(latin)):
+                node, end = self._latin_trie.get(latin[n]), n + 1
+                while node is not None:
+                    for locale, concept, _, item in node.get(None, ()):
+                        add(Hit(locale, concept, item, n, end, "word"))
+                    node = node.get(latin[end]) if end < len(latin) else None
                     end += 1
         size = len(_clean(raw).replace(" ", "")) // 2 if unspaced(raw) else len(tokens)
         return hits, size
@@ -602,6 +647,17 @@ def _spelling_pairs(items: list[str]) -> dict[str, str]:
         if spelling.strip() and word.strip():
             pairs.setdefault(fold(marked(word.strip())), []).append(marked(spelling.strip()))
     return pairs  # type: ignore[return-value]
+
+
+def _word_trie(items: dict[tuple[str, ...], list]) -> dict:
+    """Items keyed by their words as a trie of words; each item's owners under the key None at its end."""
+    trie: dict = {}
+    for key, owners in items.items():
+        node = trie
+        for word in key:
+            node = node.setdefault(word, {})
+        node[None] = owners
+    return trie
 
 
 def _variants(item: str, spellings) -> list[str]:
