@@ -194,17 +194,17 @@ def test_the_set_is_large_enough_and_a_third_is_frozen():
 # Floors measured on the frozen third when these rules landed (docs in the closing note): regressions fail.
 # They are far from the 97% recall the issue sets; raising them is the next step, never lowering them.
 RECALL_FLOOR = {  # measured on the frozen third with rules and backstop, less a little: a regression fails
-    "ar": 0.85,
+    "ar": 0.9,
     "de": 0.95,
-    "en": 0.88,
+    "en": 0.9,
     "es": 0.95,
-    "fr": 0.9,
-    "hi": 0.85,
+    "fr": 0.95,
+    "hi": 0.95,
     "ht": 0.95,
     "it": 0.95,
     "ko": 0.95,
     "pt": 0.95,
-    "ru": 0.85,
+    "ru": 0.9,
     "tl": 0.95,
     "vi": 0.95,
     "zh": 0.9,
@@ -217,7 +217,7 @@ def test_frozen_recall_and_false_alarms_stay_at_their_floors(frozen_scores):
     crisis = sum(s.crisis for s in frozen_scores.values())
     caught = sum(s.full + s.soft for s in frozen_scores.values())
     ordinary = sum(s.ordinary for s in frozen_scores.values())
-    assert caught / crisis >= 0.93
+    assert caught / crisis >= 0.95
     assert sum(s.full_alarms for s in frozen_scores.values()) / ordinary <= 0.02
     assert sum(s.soft_alarms for s in frozen_scores.values()) / ordinary <= 0.10
 
