@@ -290,3 +290,15 @@ def test_russian_in_latin_letters_is_read_in_any_usual_scheme(library, body):
 @pytest.mark.parametrize("body", ["ya hochu pizza", "what do you want for dinner", "khochu sprosit pro lekarstva"])
 def test_latin_letter_russian_without_danger_is_not_crisis(library, body):
     assert answer(library, body, Sender("sms", "RU")).topic not in (CRISIS, CRISIS_SOFT)
+
+
+@pytest.mark.parametrize(
+    "body", ["I took 20 mg sertraline this morning", "nehm seit 10 Jahren Antidepressiva", "tomo 20 mg de fluoxetina"]
+)
+def test_a_number_of_milligrams_or_years_is_not_a_count_of_pills(library, body):
+    assert library.crisis_matcher.detect(body) is None
+
+
+@pytest.mark.parametrize("body", ["i took 30 pills", "tomé 30 pastillas", "принял 20 таблеток"])
+def test_a_number_of_pills_taken_still_is(library, body):
+    assert answer(library, body, Sender("sms", "US")).topic == CRISIS

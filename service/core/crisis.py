@@ -38,6 +38,23 @@ FUZZY_MIN_LETTERS = 5  # a word this long may lack a letter, have one extra, or 
 REPAIR_CACHE = 10_000
 SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not "hanging")
 BIG_NUMBER = 10  # "took 30 pills"
+# A number followed by a unit of dose or of time counts no pills: "took 20 mg sertraline", "nehme seit 10 Jahren
+# Antidepressiva" (the shipped languages' spellings; folded, as messages are read).
+NOT_A_COUNT = frozenset(
+    """
+mg mgs mcg ug ml milligram milligrams milligramm milligrammes miligramos miligramas milligrammi мг мл
+year years yr yrs month months week weeks day days hour hours hrs min mins minutes
+ano anos anos mes meses semana semanas dia dias hora horas minutos
+an ans mois semaine semaines jour jours heure heures
+jahr jahre jahren monat monate monaten woche wochen tag tage tagen stunde stunden minuten
+anno anni mese mesi settimana settimane giorno giorni ora ore minuti
+год года лет месяц месяца месяцев неделя недели недель день дня дней час часа часов минут
+nam thang tuan ngay gio phut
+taon buwan linggo araw oras minuto
+mwa semen jou edtan
+saal mahine mahina hafte din ghante
+""".split()  # noqa: SIM905 (a list of words)
+)
 MAX_TEXTED = 32  # texted forms of one list item, its words respelled in every combination up to this many
 
 _LEET = str.maketrans(
@@ -398,6 +415,8 @@ class CrisisMatcher:
 
     def _means_follows(self, words: list[str], n: int) -> bool:
         """Whether a means (pills, a drug) is among the two words after position ``n``."""
+        if n + 1 < len(words) and fold(words[n + 1]) in NOT_A_COUNT:
+            return False
         for m in (n + 1, n + 2):
             node = self._trie.get(words[m]) if m < len(words) else None
             for end in range(m + 1, len(words) + 1):
