@@ -140,25 +140,25 @@ _CYRILLIC_LATIN = str.maketrans(
         **{"ё": "e", "ж": "zh", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "yu", "я": "ya", "ъ": "", "ь": ""},
     }
 )
-_LATIN_SCHEMES = (
-    (re.compile(r"shch|sch"), "sh"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"tz|ts"), "c"),
-    (re.compile(r"^ye"), "e"),
-    (re.compile(r"[ij]a"), "ya"),
-    (re.compile(r"[ij]u"), "yu"),
-    (re.compile(r"[jy]o"), "e"),
-    (re.compile(r"(?<=[aeiouy])y(?![aeiou])|j"), "i"),
-)
+_LATIN_SCHEMES = re.compile(r"shch|sch|kh|tz|ts|^ye|[ij]a|[ij]u|[jy]o|(?<=[aeiouy])y(?![aeiou])|j")
+_ONE_SPELLING = {"shch": "sh", "sch": "sh", "kh": "h", "tz": "c", "ts": "c", "ye": "e", "jo": "e", "yo": "e", "y": "i"}
 
 
+@functools.lru_cache(maxsize=4096)  # most words repeat; bounded, like the typo cache
 def russian_latin(word: str) -> str:
     """One Latin spelling for a Russian word written in Cyrillic or in any usual Latin scheme."""
     if not word.isascii():
         return word.translate(_CYRILLIC_LATIN)
-    for pattern, spelling in _LATIN_SCHEMES:
-        word = pattern.sub(spelling, word)
-    return word
+    return _LATIN_SCHEMES.sub(_latin_spelling, word)
+
+
+def _latin_spelling(match: re.Match) -> str:
+    found = match.group()
+    if found in _ONE_SPELLING:
+        return _ONE_SPELLING[found]
+    if len(found) == 2:  # ia, ja -> ya; iu, ju -> yu
+        return "y" + found[1]
+    return "i"  # j
 
 
 def _cyrillic(text: str) -> bool:
