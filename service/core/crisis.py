@@ -137,7 +137,7 @@ def unspaced(text: str) -> bool:
 _CYRILLIC_LATIN = str.maketrans(
     {
         **dict(zip("абвгдезийклмнопрстуфхцыэ", "abvgdeziiklmnoprstufhcye", strict=True)),
-        **{"ё": "e", "ж": "zh", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "yu", "я": "ya", "ъ": "", "ь": ""},
+        **dict(pair.split(":") for pair in "ё:e ж:zh ч:ch ш:sh щ:sh ю:yu я:ya ъ: ь:".split()),  # noqa: SIM905
     }
 )
 _LATIN_SCHEMES = re.compile(r"shch|sch|kh|tz|ts|^ye|[ij]a|[ij]u|[jy]o|(?<=[aeiouy])y(?![aeiou])|j")
