@@ -164,3 +164,13 @@ def test_a_broken_topic_model_file_is_named_and_bm25_still_answers(tmp_path):
     library = load_library(content, ROOT / "translations", "en")
     reply = answer(library, "what is ECT", Sender(SMS, "US"))
     assert (reply.topic, reply.answered_by) == ("BRAIN", "question"), reply.why
+
+
+def test_the_paragraph_on_the_rare_word_of_a_question_is_part_of_its_answer(library):
+    """Each word of a question weighs once in choosing paragraphs: a short rare word ("litio") is not outweighed
+    by a long common pair ("depresión resistente") that counts as stem and word."""
+    meds = library.content.topics["MEDS"]
+    lithium = next(m for m in meds.paragraphs if m.id.startswith("Lithium is a mood-stabilizing"))
+    reply = answer(library, "¿el litio sirve para la depresión resistente?", Sender(SMS, "MX"))
+    assert reply.locale == "es" and reply.topic == "MEDS", reply.why
+    assert library.for_channel("es", SMS, library.text("es", lithium)) in reply.text

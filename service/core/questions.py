@@ -232,7 +232,7 @@ class QuestionIndex:
             by_topic.setdefault(topic_of[n], []).append(score)
         best = {topic: _topic_score(found) for topic, found in by_topic.items()}
         outside = best.pop(OUTSIDE, 0.0)
-        if self.model is not None and (decided := self._decide(query, scores, best)) is not None:
+        if self.model is not None and (decided := self._decide(groups, query, best)) is not None:
             return decided
         if not best:
             return Found(None, (), 0.0, 0.0, 0.0, "closest to questions our article does not answer")
@@ -254,7 +254,7 @@ class QuestionIndex:
             weight += max(known) if known else self.unseen
             found += max((self.idf[t] for t in group if t in in_top), default=0.0)
         share = found / weight
-        order = self._paragraphs(scores, top)
+        order = self._paragraphs(groups, top)
         if score < MIN_SCORE:
             return Found(None, (), score, share, lead, f"best topic {top} scores {score:.1f} < {MIN_SCORE}")
         if lead < MIN_LEAD:
@@ -263,7 +263,7 @@ class QuestionIndex:
         why = f"{top} {where}: scores {score:.1f}, {share:.0%} of it found, leads by {lead:.0%}"
         return Found(top, order, score, share, lead, why)
 
-    def _decide(self, query: list[str], scores: dict[int, float], best: dict[str, float]) -> Found | None:
+    def _decide(self, groups: list[tuple[str, ...]], query: list[str], best: dict[str, float]) -> Found | None:
         """The model's reading of the question: its topic, answered with that topic's best paragraphs by BM25,
         or the menu when it is sure our article does not answer it; None when it is unsure either way."""
         ranked = self.model.probabilities(query) if self.model else None
@@ -276,19 +276,26 @@ class QuestionIndex:
             return Found(None, (), 0.0, p, p - runner, f"closest to questions our article does not answer ({p:.0%})")
         if p < MIN_PROBABILITY:
             return None
-        order = self._paragraphs(scores, top)
+        order = self._paragraphs(groups, top)
         where = f"paragraph {', '.join(str(n + 1) for n in order)}" if order else "its example questions"
         return Found(
             top, order, best.get(top, 0.0), p, p - runner, f"{top} {where}: {p:.0%} sure, leads by {p - runner:.0%}"
         )
 
-    def _paragraphs(self, scores: dict[int, float], topic: str) -> tuple[int, ...]:
-        """``topic``'s best paragraph for the question, and the second when it scores at least SECOND as much."""
+    def _paragraphs(self, groups: list[tuple[str, ...]], topic: str) -> tuple[int, ...]:
+        """``topic``'s best paragraph for the question, and the second when it scores at least SECOND as much.
+        Each word of the question counts once, by its best term: a long word's stem and the word itself are
+        not worth twice a short word ("litio" weighs as much as "resistente")."""
         by_paragraph: dict[int, float] = {}
-        for n, value in scores.items():
-            paragraph = self.paragraph_of[n]
-            if paragraph is not None and self.topic_of[n] == topic and value > by_paragraph.get(paragraph, 0.0):
-                by_paragraph[paragraph] = value
+        for group in groups:
+            best: dict[int, float] = {}
+            for term in group:
+                for n, weight in self.postings.get(term, ()):
+                    paragraph = self.paragraph_of[n]
+                    if paragraph is not None and self.topic_of[n] == topic and weight > best.get(paragraph, 0.0):
+                        best[paragraph] = weight
+            for paragraph, weight in best.items():
+                by_paragraph[paragraph] = by_paragraph.get(paragraph, 0.0) + weight
         ranked = sorted(by_paragraph, key=by_paragraph.__getitem__, reverse=True)[:2]
         return tuple(p for p in ranked if by_paragraph[p] >= SECOND * by_paragraph[ranked[0]])
 
