@@ -211,6 +211,13 @@ class QuestionIndex:
         self.unseen = math.log(1 + (total + 0.5) / 0.5)  # the weight of a word no document has
         self.topic_of = [d.topic for d in documents]
         self.paragraph_of = [d.paragraph for d in documents]
+        # (term, topic) -> (paragraph, weight) of that topic's paragraphs holding the term: what choosing
+        # paragraphs reads, without walking every example question's postings again.
+        self.in_paragraphs: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        for term, postings in self.postings.items():
+            for n, weight in postings:
+                if (paragraph := self.paragraph_of[n]) is not None:
+                    self.in_paragraphs.setdefault((term, self.topic_of[n]), []).append((paragraph, weight))
 
     def find(self, groups: list[tuple[str, ...]]) -> Found:
         """The best topic for a question given as ``words()``, and its paragraphs, best first; or why none.
@@ -290,9 +297,8 @@ class QuestionIndex:
         for group in groups:
             best: dict[int, float] = {}
             for term in group:
-                for n, weight in self.postings.get(term, ()):
-                    paragraph = self.paragraph_of[n]
-                    if paragraph is not None and self.topic_of[n] == topic and weight > best.get(paragraph, 0.0):
+                for paragraph, weight in self.in_paragraphs.get((term, topic), ()):
+                    if weight > best.get(paragraph, 0.0):
                         best[paragraph] = weight
             for paragraph, weight in best.items():
                 by_paragraph[paragraph] = by_paragraph.get(paragraph, 0.0) + weight
