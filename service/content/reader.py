@@ -150,29 +150,20 @@ def read_content(
 
 def _read_backstop(path: Path, previous: Content | None) -> tuple[Backstop | None, list[Problem]]:
     """The crisis backstop written by `textline content train-crisis`; a broken file keeps the one serving."""
-    if not path.exists():
-        return None, []
-    try:
-        data = json.loads(path.read_text("utf-8"))
+
+    def parse(data: dict) -> Backstop:
         weights = {str(k): float(v) for k, v in data["weights"].items()}
-        return Backstop(weights, float(data["bias"]), float(data["threshold"])), []
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        problem = Problem(
-            display_path(path),
-            1,
-            f"cannot read the crisis backstop ({type(error).__name__}): "
-            "run `textline content train-crisis` again; the rules still serve",
-        )
-        return (previous.backstop if previous else None), [problem]
+        return Backstop(weights, float(data["bias"]), float(data["threshold"]))
+
+    kept = previous.backstop if previous else None
+    return _read_trained(path, parse, kept, "the crisis backstop", "train-crisis", "the rules still serve")
 
 
 def _read_topic_models(path: Path, previous: Content | None) -> tuple[dict[str, TopicModel] | None, list[Problem]]:
     """The question topic models written by `textline content train-questions`; a broken file keeps the ones
     serving."""
-    if not path.exists():
-        return None, []
-    try:
-        data = json.loads(path.read_text("utf-8"))
+
+    def parse(data: dict) -> dict[str, TopicModel]:
         classes = tuple(str(c) for c in data["classes"])
         models = {}
         for locale, model in data["locales"].items():
@@ -181,15 +172,28 @@ def _read_topic_models(path: Path, previous: Content | None) -> tuple[dict[str, 
             if len(bias) != len(classes) or any(len(row) != len(classes) for row in weights.values()):
                 raise ValueError("a row does not have one weight per class")
             models[str(locale)] = TopicModel(classes, bias, weights)
-        return models, []
+        return models
+
+    kept = previous.topic_models if previous else None
+    return _read_trained(
+        path, parse, kept, "the question topic models", "train-questions", "BM25 alone decides meanwhile"
+    )
+
+
+def _read_trained(path: Path, parse, kept, what: str, command: str, meanwhile: str):
+    """A file a `textline content` training command writes, parsed; none when absent; when broken, a problem
+    naming the file and the command to run, and ``kept`` (what was serving) meanwhile."""
+    if not path.exists():
+        return None, []
+    try:
+        return parse(json.loads(path.read_text("utf-8"))), []
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         problem = Problem(
             display_path(path),
             1,
-            f"cannot read the question topic models ({type(error).__name__}): "
-            "run `textline content train-questions` again; BM25 alone decides meanwhile",
+            f"cannot read {what} ({type(error).__name__}): run `textline content {command}` again; {meanwhile}",
         )
-        return (previous.topic_models if previous else None), [problem]
+        return kept, [problem]
 
 
 def load_content(directory: Path) -> Content:
