@@ -1,7 +1,9 @@
+import phonenumbers
 import pytest
+from phonenumbers import PhoneNumberType
 
 from service.core.paging import SMS, WHATSAPP
-from service.core.replies import Sender, answer
+from service.core.replies import Sender, _country_of, _read_country, answer
 from service.core.segments import segment
 
 US = Sender(SMS, "US")
@@ -114,6 +116,23 @@ def test_country_from_twilio_or_the_number():
     assert Sender.from_twilio("whatsapp:+5215512345678", "") == Sender(WHATSAPP, "MX")
     assert Sender.from_twilio("not a number") == Sender(SMS, None)
     assert Sender.from_twilio("+15551234567", "<x>") == Sender(SMS, None)
+
+
+def test_the_country_of_a_whatsapp_number_is_the_one_phonenumbers_reads():
+    """The short cuts (a code's only country; a North American area code read once) agree with phonenumbers'
+    full read for every country's example numbers and for numbers across North America's area codes."""
+    numbers = [
+        phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+        for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.TOLL_FREE)
+        if (example := phonenumbers.example_number_for_type(region, kind)) is not None
+    ]
+    numbers += [f"+1{area}{exchange}{area:04d}" for area in range(200, 1000) for exchange in (234, 876)]
+    assert len(numbers) > 2000
+    assert [_country_of(n) for n in numbers] == [_read_country(n) for n in numbers]
+    assert (_country_of("+14165550143"), _country_of("+12682345678"), _country_of("+79161234567")) == ("CA", "AG", "RU")
+    assert _country_of("+12000000007") == "US"  # no such area code: the code's main country, as before
+    assert _country_of("+80012345678") is None and _country_of("+1") is None and _country_of("12025550143") is None
 
 
 def test_crisis_language_comes_first(library):

@@ -1,8 +1,10 @@
 """The core: one inbound text in, one reply out. No Flask, no database."""
 
+import functools
 from dataclasses import dataclass
 
 import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE as CALLING_CODES
 
 from . import needs
 from .crisis import CONFIDENT, Signal
@@ -194,7 +196,32 @@ def pick_locale(library: Library, candidates: set[str], sender: Sender) -> str:
 
 
 def _country_of(number: str) -> str | None:
-    """The country of an E.164 number, or of its calling code when the number is unknown."""
+    """The country of an E.164 number: its calling code's only country (most codes), else the one the number
+    itself names (+1, +7, +44 and a few more are shared), else the code's main country."""
+    digits = number[1:]
+    if not (number[:1] == "+" and digits.isdigit() and len(digits) >= 4):
+        return _read_country(number)
+    for size in (1, 2, 3):  # calling codes are prefix-free
+        regions = CALLING_CODES.get(int(digits[:size]))
+        if regions:
+            break
+    else:
+        return None
+    if len(regions) == 1:
+        return None if regions[0] == "001" else regions[0]
+    if digits[0] == "1":  # North America: the area code names the country
+        return _area_country(digits[1:4])
+    return _read_country(number)
+
+
+@functools.lru_cache(maxsize=1024)
+def _area_country(area: str) -> str | None:
+    """The country of a North American area code, as phonenumbers reads a number in it (a phonenumbers read
+    of a +1 number tries up to 25 countries' patterns: 35-85 µs; 1,000 area codes at most)."""
+    return _read_country(f"+1{area}2345678")
+
+
+def _read_country(number: str) -> str | None:
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
