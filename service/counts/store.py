@@ -302,8 +302,9 @@ class CountStore:
         with self.engine.begin() as conn:
             seen_rows = [{"digest": e.digest, "day": e.day} for e in digests]
             new = set(conn.execute(self._insert_seen, seen_rows).scalars())
-            totals = collections.Counter((e.day, *astuple(e.key)) for e in digests if e.digest in new)
-            rows = [dict(zip(("day", *DIMENSIONS), key, strict=True), count=n) for key, n in sorted(totals.items())]
+            totals = collections.Counter((e.day, e.key) for e in digests if e.digest in new)
+            keys = sorted(((day, *astuple(key)), n) for (day, key), n in totals.items())  # astuple: 4 µs, once a key
+            rows = [dict(zip(("day", *DIMENSIONS), key, strict=True), count=n) for key, n in keys]
             if rows:
                 conn.execute(self._upsert_usage, rows)
             if self._purged != oldest:  # digests older than two days: once a day is enough

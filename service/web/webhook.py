@@ -6,7 +6,7 @@ import time
 from urllib.parse import unquote_to_bytes
 from xml.sax.saxutils import escape as xml_escape
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import get_signature_algorithm
 from werkzeug.exceptions import HTTPException
 
@@ -42,8 +42,9 @@ def sms():
 def twilio_form(app) -> dict[str, str]:
     """The form Twilio posted (first value of each field), once it is well formed (else 400) and signed
     (else 403)."""
-    if request.mimetype == "application/x-www-form-urlencoded":
-        pairs = parse_form(request.get_data(cache=True))
+    environ = request.environ
+    if environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        pairs = parse_form(_body(environ))
         if pairs is None:
             abort(400)
     else:
@@ -58,6 +59,17 @@ def twilio_form(app) -> dict[str, str]:
     for name, value in pairs:
         form.setdefault(name, value)
     return form
+
+
+def _body(environ: dict) -> bytes:
+    """The request body, read straight from the server's input when its length is given (Twilio always gives
+    it; werkzeug's wrapped stream costs a tenth of a request), else through werkzeug. Over the cap: 413."""
+    length = environ.get("CONTENT_LENGTH")
+    if not length or not length.isdigit():
+        return request.get_data(cache=True)
+    if int(length) > current_app.config["MAX_CONTENT_LENGTH"]:
+        abort(413)
+    return environ["wsgi.input"].read(int(length))
 
 
 def _reply(app, form) -> Response:
