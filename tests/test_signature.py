@@ -1,6 +1,7 @@
 """Our signature check agrees with twilio's RequestValidator on every case Twilio sends."""
 
-from urllib.parse import parse_qsl
+import random
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from twilio.request_validator import HMAC_SHA256, RequestValidator
@@ -68,6 +69,8 @@ def test_unknown_algorithm_fails():
         b"",
         b"=x&y=",
         b"Body=%E6%88%91%E6%83%B3%E6%AD%BB",
+        b"Body=a%5Cnb+%5Cx41&To=%25%32%35",  # escaped backslashes and percent signs stay what they are
+        b"Body=raw\\nbackslash+%41&x\\y=%5C",  # a raw backslash (curl -d) is read as it is
     ],
 )
 def test_the_form_is_read_as_parse_qsl_reads_it(body):
@@ -77,3 +80,15 @@ def test_the_form_is_read_as_parse_qsl_reads_it(body):
 @pytest.mark.parametrize("body", [b"Body=%zz", b"Body=%C3", b"Body=\xff", b"Body=caf%C3%A9%"])
 def test_a_form_twilio_could_not_have_sent_is_refused(body):
     assert parse_form(body) is None
+
+
+def test_any_encoded_form_is_read_as_parse_qsl_reads_it():
+    rng = random.Random(7)
+    alphabet = "aZ09 +%&=\\/?#é漢字😀\x00\n"
+    for _ in range(500):
+        fields = [
+            ("".join(rng.choices(alphabet, k=rng.randint(0, 6))), "".join(rng.choices(alphabet, k=rng.randint(0, 12))))
+            for _ in range(rng.randint(1, 5))
+        ]
+        body = urlencode(fields).encode()
+        assert parse_form(body) == parse_qsl(body.decode(), keep_blank_values=True) == fields

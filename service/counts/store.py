@@ -7,7 +7,6 @@ gunicorn's hooks go through ``CountStore``.
 import atexit
 import collections
 import datetime as dt
-import hmac
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..keyed import Hmac
 from .migrate import upgrade
 from .tables import make_engine, seen, usage
 
@@ -80,7 +80,7 @@ class CountStore:
         self.max_pending = max_pending
         self.dropped = 0
         self.failures = 0
-        self._key = key
+        self._key = Hmac(key, "sha256")
         self._pending: collections.deque[Event] = collections.deque()
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
@@ -272,7 +272,7 @@ class CountStore:
     def _digest(self, message_sid: str | None) -> str:
         if not message_sid:
             return "r" + secrets.token_hex(16)  # nothing to de-duplicate on
-        return hmac.digest(self._key, message_sid.encode("utf-8", "replace"), "sha256").hex()[:40]
+        return self._key.digest(message_sid.encode("utf-8", "replace")).hex()[:40]
 
     def _ensure_thread(self) -> None:
         if self._pid == os.getpid():

@@ -11,7 +11,6 @@ and in ``/metrics``, and tries the store again a second later.
 """
 
 import collections
-import hmac
 import logging
 import math
 import secrets
@@ -19,6 +18,8 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
+
+from ..keyed import Hmac
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ class FloodGate:
         self.window = window
         self.quiet = quiet
         self.windows = windows if windows is not None else MemoryWindows()
-        self._key = key or secrets.token_bytes(32)
+        self._key = Hmac(key or secrets.token_bytes(32), "sha256")
         self.on_failure = on_failure  # counts a request let through because the store failed (/metrics)
         self.retry_after = retry_after  # after a failure, seconds before the store is tried again
         self._down_until = 0.0
@@ -143,7 +144,7 @@ class FloodGate:
         window, so a person in danger who has been texting a lot still gets
         the crisis line.
         """
-        who = hmac.digest(self._key, sender.encode("utf-8", "replace"), "sha256").hex()[:32]
+        who = self._key.digest(sender.encode("utf-8", "replace")).hex()[:32]
         if time.monotonic() < self._down_until:
             return self._failed_open()
         try:

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from twilio.request_validator import HMAC_SHA1, RequestValidator
 from werkzeug.datastructures import MultiDict
 
+from ..keyed import Hmac
+
 _HASHES = {"HMAC_SHA1": "sha1", "HMAC_SHA256": "sha256"}
 
 
@@ -37,18 +39,22 @@ def valid(token: str, url: str, form, signature: str, algorithm: str | None = No
         return RequestValidator(token).validate(url, MultiDict(pairs), signature, algorithm)
     # Each name in order, then each of its distinct values in order: what twilio computes.
     payload = "".join(name + value for name, value in sorted(set(pairs))).encode("utf-8")
-    key = token.encode("utf-8")
     expected = signature.encode("utf-8", "replace")
-    for candidate in _urls(url):
-        if hmac.compare_digest(base64.b64encode(hmac.digest(key, candidate + payload, digest)), expected):
+    for keyed in _signers(token, digest, url):
+        if hmac.compare_digest(base64.b64encode(keyed.digest(payload)), expected):
             return True
     return False
 
 
 @functools.lru_cache(maxsize=64)
+def _signers(token: str, digest: str, url: str) -> tuple[Hmac, ...]:
+    """The token's HMAC with each URL Twilio may have signed already hashed: the same few every request."""
+    keyed = Hmac(token.encode("utf-8"), digest)
+    return tuple(keyed.prefixed(candidate) for candidate in _urls(url))
+
+
 def _urls(url: str) -> tuple[bytes, ...]:
-    """The URL, then the same with the default port added or removed (Twilio signs either); the same
-    few URLs every request, so computed once each."""
+    """The URL, then the same with the default port added or removed (Twilio signs either)."""
     parts = urlsplit(url)
     try:
         port = parts.port
