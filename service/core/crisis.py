@@ -269,6 +269,8 @@ class CrisisMatcher:
         self._latin_trie = _word_trie(self._latin)
         self._keywords = {fold(marked(k)) for k in keywords}
         self._repaired: dict[str, str] = {}  # unknown word -> what it was read as (most words repeat)
+        self._split: dict[str, tuple[str, ...]] = {}  # a message's token -> its words, texting habits undone
+        self._read: dict[str, tuple[str, str]] = {}  # a word -> (as repaired, folded and repaired)
         self._by_length: dict[int, list[str]] = {}
         for word in self._vocabulary:
             self._by_length.setdefault(len(word), []).append(word)
@@ -428,26 +430,43 @@ class CrisisMatcher:
         return False
 
     def _words_of(self, raw: str) -> tuple[list[str], list[str]]:
-        """The message's words with texting habits undone: as written (marks kept) and folded."""
-        tokens = []
+        """The message's words with texting habits undone: as written (marks kept) and folded. Most words
+        repeat from message to message, so each token's reading is kept (bounded, like the typo cache)."""
+        split, tokens = self._split, []
         for token in raw.split():
-            if token.isalpha():  # most words: nothing to undo
-                tokens.append(token)
-                continue
-            token = _strip_edges(token)
-            token = _CONTRACTED.sub(r"\1ed", token)  # "od'd" is "oded", not "odd"
-            if not token:
-                continue
-            if any(c in _LEET_CHARS for c in token) and any(c.isalpha() for c in token) and not _ARABIZI.search(token):
-                token = self._unleet(token)  # "k1ll", "m4t4r"; "7ab", "a5las" (Arabizi) stay as they are
-            elif "3" in token and not all(w in self._vocabulary for w in _clean(token).split()):
-                token = self._unleet(token)  # "su1c1d3"; "3ayez" (Arabizi again) stays
-            tokens.extend(_clean(token).split())
-        if sum(len(t) == 1 for t in tokens) >= 3:  # "s u i c i d e"
+            words = split.get(token)
+            if words is None:
+                if len(split) > REPAIR_CACHE:
+                    split.clear()
+                words = split[token] = self._split_token(token)
+            tokens += words
+        if list(map(len, tokens)).count(1) >= 3:  # "s u i c i d e"
             tokens = self._join_spelled(tokens)
-        repaired = [self._repair(t) if t.isascii() else t for t in tokens]
-        folded = [t if t.isascii() else self._repair(fold(t)) for t in repaired]
+        read, repaired, folded = self._read, [], []
+        for token in tokens:
+            pair = read.get(token)
+            if pair is None:
+                if len(read) > REPAIR_CACHE:
+                    read.clear()
+                word = self._repair(token) if token.isascii() else token
+                pair = read[token] = (word, word if word.isascii() else self._repair(fold(word)))
+            repaired.append(pair[0])
+            folded.append(pair[1])
         return repaired, folded
+
+    def _split_token(self, token: str) -> tuple[str, ...]:
+        """One token as the words it stands for: punctuation off, "od'd" as "oded", leet read as letters."""
+        if token.isalpha():  # most words: nothing to undo
+            return (token,)
+        token = _strip_edges(token)
+        token = _CONTRACTED.sub(r"\1ed", token)  # "od'd" is "oded", not "odd"
+        if not token:
+            return ()
+        if any(c in _LEET_CHARS for c in token) and any(c.isalpha() for c in token) and not _ARABIZI.search(token):
+            token = self._unleet(token)  # "k1ll", "m4t4r"; "7ab", "a5las" (Arabizi) stay as they are
+        elif "3" in token and not all(w in self._vocabulary for w in _clean(token).split()):
+            token = self._unleet(token)  # "su1c1d3"; "3ayez" (Arabizi again) stays
+        return tuple(_clean(token).split())
 
     def _unleet(self, token: str) -> str:
         """ "k*ll" -> "kill", "su1c1de" -> "suicide", "суи*ид" -> "суицид": digits and symbols read as letters."""
