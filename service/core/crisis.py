@@ -78,7 +78,7 @@ _LEET_CHARS = set("0134578@$!|+*")
 _ARABIZI = re.compile(r"[25679]|(?<=[^\W\d_])3|3(?=[^\W\d_])")  # digits Arabic chat writes for letters
 _REPEATS = re.compile(r"(.)\1{2,}")
 _DOUBLES = re.compile(r"(.)\1")
-_CONTRACTED = re.compile(r"^([a-z]{2})['’]d$")
+_CONTRACTED = re.compile(r"^(od)['’]d$")  # "od'd" (overdosed); not "we'd", "it'd"
 _PLAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 _ELISION = re.compile(r"(?<![^\W\d_])([^\W\d_i]|qu)['’](?=[^\W\d_])", re.IGNORECASE)  # l' d' j' m' qu' (not I'm)
 
