@@ -68,7 +68,8 @@ def _body(environ: dict) -> bytes:
     length = environ.get("CONTENT_LENGTH")
     if not length or not length.isdigit():
         return request.get_data(cache=True)
-    if int(length) > current_app.config["MAX_CONTENT_LENGTH"]:
+    cap = current_app.config.get("MAX_CONTENT_LENGTH")
+    if cap is not None and int(length) > cap:
         abort(413)
     return environ["wsgi.input"].read(int(length))
 
