@@ -432,7 +432,8 @@ class CrisisMatcher:
     def _words_of(self, raw: str) -> tuple[list[str], list[str]]:
         """The message's words with texting habits undone: as written (marks kept) and folded. Most words
         repeat from message to message, so each token's reading is kept (bounded, like the typo cache)."""
-        split, tokens = self._split, []
+        split = self._split
+        tokens: list[str] = []
         for token in raw.split():
             words = split.get(token)
             if words is None:
@@ -442,7 +443,9 @@ class CrisisMatcher:
             tokens += words
         if list(map(len, tokens)).count(1) >= 3:  # "s u i c i d e"
             tokens = self._join_spelled(tokens)
-        read, repaired, folded = self._read, [], []
+        read = self._read
+        repaired: list[str] = []
+        folded: list[str] = []
         for token in tokens:
             pair = read.get(token)
             if pair is None:
