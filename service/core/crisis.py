@@ -268,9 +268,10 @@ class CrisisMatcher:
         self._trie = _word_trie(self._words)
         self._latin_trie = _word_trie(self._latin)
         self._keywords = {fold(marked(k)) for k in keywords}
-        self._repaired: dict[str, str] = {}  # unknown word -> what it was read as (most words repeat)
-        self._split: dict[str, tuple[str, ...]] = {}  # a message's token -> its words, texting habits undone
-        self._read: dict[str, tuple[str, str]] = {}  # a word -> (as repaired, folded and repaired)
+        # Most words repeat from message to message: each token's reading is kept, bounded (a flood of made-up
+        # words cannot grow it).
+        self._token_words = functools.lru_cache(maxsize=REPAIR_CACHE)(self._split_token)
+        self._word_forms = functools.lru_cache(maxsize=REPAIR_CACHE)(self._read_word)
         self._by_length: dict[int, list[str]] = {}
         for word in self._vocabulary:
             self._by_length.setdefault(len(word), []).append(word)
@@ -430,32 +431,17 @@ class CrisisMatcher:
         return False
 
     def _words_of(self, raw: str) -> tuple[list[str], list[str]]:
-        """The message's words with texting habits undone: as written (marks kept) and folded. Most words
-        repeat from message to message, so each token's reading is kept (bounded, like the typo cache)."""
-        split = self._split
-        tokens: list[str] = []
-        for token in raw.split():
-            words = split.get(token)
-            if words is None:
-                if len(split) > REPAIR_CACHE:
-                    split.clear()
-                words = split[token] = self._split_token(token)
-            tokens += words
+        """The message's words with texting habits undone: as written (marks kept) and folded."""
+        tokens = [word for token in raw.split() for word in self._token_words(token)]
         if list(map(len, tokens)).count(1) >= 3:  # "s u i c i d e"
             tokens = self._join_spelled(tokens)
-        read = self._read
-        repaired: list[str] = []
-        folded: list[str] = []
-        for token in tokens:
-            pair = read.get(token)
-            if pair is None:
-                if len(read) > REPAIR_CACHE:
-                    read.clear()
-                word = self._repair(token) if token.isascii() else token
-                pair = read[token] = (word, word if word.isascii() else self._repair(fold(word)))
-            repaired.append(pair[0])
-            folded.append(pair[1])
-        return repaired, folded
+        forms = [self._word_forms(token) for token in tokens]
+        return [written for written, _ in forms], [folded for _, folded in forms]
+
+    def _read_word(self, token: str) -> tuple[str, str]:
+        """A word as repaired (marks kept), and folded and repaired."""
+        word = self._repair(token) if token.isascii() else token
+        return word, word if word.isascii() else self._repair(fold(word))
 
     def _split_token(self, token: str) -> tuple[str, ...]:
         """One token as the words it stands for: punctuation off, "od'd" as "oded", leet read as letters."""
@@ -506,14 +492,6 @@ class CrisisMatcher:
         """A word we know for ``word``: as it is, less repeated letters, less a doubled letter, or one typo away."""
         if word in self._vocabulary or word in self._keywords or not word.isalpha():
             return word
-        found = self._repaired.get(word)
-        if found is None:
-            if len(self._repaired) > REPAIR_CACHE:  # bounded: a flood of made-up words cannot grow it
-                self._repaired.clear()
-            found = self._repaired[word] = self._repair_unknown(word)
-        return found
-
-    def _repair_unknown(self, word: str) -> str:
         if _REPEATS.search(word):  # "bleeed" -> "bleed", "diiie" -> "die"
             for doubled in (_REPEATS.sub(r"\1\1", word), squeeze(word)):
                 if doubled in self._vocabulary:
