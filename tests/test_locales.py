@@ -95,3 +95,11 @@ def test_page_hints_lead_back_to_the_same_language(library):
 def test_fallback_chain_is_explicit(library):
     assert library.chain("es_MX") == ["es", "en"]
     assert library.chain("en") == ["en"]
+
+
+def test_an_english_term_inside_a_spanish_question_leaves_it_spanish(library):
+    """TMS is an English alias of BRAIN, and Spanish catalogs write it too ("¿qué es la EMT o TMS?"): it names
+    both languages, and the Spanish words around it decide."""
+    for text in ("¿qué es la TMS?", "que es la TMS"):
+        assert answer(library, text, Sender(SMS, "MX")).locale == "es"
+    assert answer(library, "what is TMS", Sender(SMS, "US")).locale == "en"
