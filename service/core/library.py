@@ -71,8 +71,8 @@ class Library:
             for word in self.words(locale, content.words[needs.GREETINGS]):
                 for part in normalize(word).split():
                     self._word_locales.setdefault(part, set()).add(locale)
-        for word, owners in self._word_locales.items():  # "TMS": an English alias, and Spanish text writes it too
-            owners.update(loc for loc in self.locales if word in self.vocabulary(loc))
+        for word, named in self._word_locales.items():  # "TMS": an English alias, and Spanish text writes it too
+            named.update(loc for loc in self.locales if word in self.vocabulary(loc))
         self._keyword_typos = _deletion_index(w for w in self.topic_words if len(w) >= KEYWORD_TYPO_MIN and w.isalpha())
         self._longest_keyword = max(map(len, self._keyword_typos), default=0)
         reserved = {*needs.STOP_WORDS, *needs.START_WORDS, *self.menu_words, *self.help_words}
