@@ -1,11 +1,14 @@
 """A person in danger is recognised in their own words (issue 11): two tiers, rules by concept, every language."""
 
+import random
+
 import pytest
 from conftest import message_text
 
 from service.checks import check
 from service.content import authoring, load_library
 from service.core import CRISIS, SMS, WHATSAPP, Budget, Sender, answer
+from service.core.crisis import _Scanner
 from service.core.pages import with_crisis
 from service.core.replies import CRISIS_SOFT
 from service.evaluate import crisis_cases, score_crisis
@@ -75,6 +78,26 @@ def test_only_od_d_is_read_as_a_past_tense(library):
     assert matcher._words_of("i od'd last night")[0] == ["i", "oded", "last", "night"]
     assert matcher._words_of("we'd it'd")[0] == ["wed", "itd"]
     assert answer(library, "we'd all be better off without me", US).topic == CRISIS
+
+
+def test_items_inside_unspaced_text_are_all_found_in_one_pass():
+    """The Aho-Corasick scan finds what looking for every item at every position finds: overlapping items,
+    items inside items, in the order of where they start, then end."""
+    scanner = _Scanner("char")
+    items = ["ab", "b", "abc", "bca", "cab", "a", "bcab", "死", "想死", "我想"]
+    for n, item in enumerate(items):
+        scanner.add(item, f"l{n % 3}", "harm")
+    scanner.build()
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice("abc死想我 ") for _ in range(rng.randrange(0, 30)))
+        expected = [
+            (start, start + len(item), item)
+            for start in range(len(text))
+            for item in sorted((i for i in items if text.startswith(i, start)), key=len)
+        ]
+        found = [(h.start, h.end, h.item, h.locale) for h in scanner.scan(text)]
+        assert found == [(start, end, item, f"l{items.index(item) % 3}") for start, end, item in expected], text
 
 
 def test_vietnamese_tone_marks_tell_suicide_from_slowly(library):

@@ -14,8 +14,10 @@ slowly), a phrase matches at full strength only with its marks; the same
 letters without marks match softly.
 """
 
+import collections
 import functools
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -90,6 +92,20 @@ class Signal:
     tier: str  # CONFIDENT or SOFT
     rule: str
     locales: frozenset[str]
+
+
+class _Reading(NamedTuple):
+    """What one token of a message stands for (kept per token: most words repeat from message to message)."""
+
+    words: tuple[str, ...]  # its words, punctuation off and leet read
+    written: tuple[str, ...]  # ... repaired, marks kept
+    folded: tuple[str, ...]  # ... folded and repaired
+    latin: tuple[str, ...]  # ... read as Russian in Latin letters ("" where not in Latin letters)
+    single_letters: int  # how many are one letter ("s u i c i d e")
+
+
+_WORDS, _WRITTEN, _FOLDED, _LATIN, _SINGLE_LETTERS = map(operator.itemgetter, range(5))  # a _Reading's fields
+_chain = itertools.chain.from_iterable
 
 
 class Hit(NamedTuple):
@@ -197,29 +213,68 @@ def arabic_fold(text: str) -> str:
     return text.translate(_ARABIC)
 
 
-def _insert(trie: dict, key: str, value: tuple[str, str]) -> None:
-    if not key:
-        return
-    node = trie
-    for char in key:
-        node = node.setdefault(char, {})
-    node.setdefault(None, []).append((key, *value))
+class _Scanner:
+    """Every item found anywhere in a text, in one pass over it (Aho-Corasick): items of scripts written
+    without spaces, and Arabic ones, which may be glued to other words."""
+
+    def __init__(self, unit: str):
+        self.unit = unit
+        self._owners: dict[str, list[tuple[str, str]]] = {}  # item -> (locale, concept), in the order added
+        self._goto: list[dict[str, int]] = [{}]
+        self._fail: list[int] = [0]
+        self._out: list[tuple[tuple[str, str, str], ...]] = [()]
+
+    def __bool__(self) -> bool:
+        return bool(self._owners)
+
+    def add(self, item: str, locale: str, concept: str) -> None:
+        if item:
+            self._owners.setdefault(item, []).append((locale, concept))
+
+    def build(self) -> None:
+        """The automaton of the items added: a trie of their characters, and for each state the longest
+        suffix that is also a state (where to go on when the next character leads nowhere)."""
+        goto: list[dict[str, int]] = self._goto
+        out: list[list[tuple[str, str, str]]] = [[] for _ in self._out]
+        for item, owners in self._owners.items():
+            state = 0
+            for char in item:
+                if char not in goto[state]:
+                    goto[state][char] = len(goto)
+                    goto.append({})
+                    out.append([])
+                state = goto[state][char]
+            out[state] = [(item, locale, concept) for locale, concept in owners]
+        fail = [0] * len(goto)
+        queue = collections.deque(goto[0].values())
+        while queue:
+            state = queue.popleft()
+            for char, child in goto[state].items():
+                queue.append(child)
+                back = fail[state]
+                while back and char not in goto[back]:
+                    back = fail[back]
+                fail[child] = goto[back].get(char, 0) if state else 0
+                out[child] += out[fail[child]]
+        self._fail, self._out = fail, [tuple(found) for found in out]
+
+    def scan(self, text: str) -> list["Hit"]:
+        """Every item in ``text``, ordered by where it starts, then ends (as walking a trie from each position)."""
+        goto, fail, out, unit = self._goto, self._fail, self._out, self.unit
+        hits = []
+        state = 0
+        for end, char in enumerate(text, 1):
+            while state and char not in goto[state]:
+                state = fail[state]
+            state = goto[state].get(char, 0)
+            for item, locale, concept in out[state]:
+                hits.append(Hit(locale, concept, item, end - len(item), end, unit))
+        hits.sort(key=_span)
+        return hits
 
 
-def _scan(trie: dict, text: str, unit: str) -> list["Hit"]:
-    """Every item of ``trie`` found in ``text``, by walking the trie from each position."""
-    hits = []
-    for start in range(len(text)):
-        node = trie.get(text[start])
-        end = start + 1
-        while node is not None:
-            for item, locale, concept in node.get(None, ()):
-                hits.append(Hit(locale, concept, item, start, end, unit))
-            if end >= len(text):
-                break
-            node = node.get(text[end])
-            end += 1
-    return hits
+def _span(hit: "Hit") -> tuple[int, int]:
+    return hit.start, hit.end
 
 
 def marked(text: str) -> str:
@@ -250,8 +305,8 @@ class CrisisMatcher:
         marks = self._marks = frozenset(marks_matter)
         # word tuple -> (locale, concept, capped, the item as text)
         self._words: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}
-        self._unspaced: dict = {}  # a character trie of Chinese and Korean items, matched with spaces removed
-        self._in_word: dict = {}  # a character trie of Arabic items, matched anywhere, even inside words
+        self._unspaced = _Scanner("char")  # Chinese and Korean items, matched with spaces removed
+        self._in_word = _Scanner("arabic")  # Arabic items, matched anywhere, even inside words
         self._latin: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}  # Cyrillic items in Latin
         for locale, lists in lexicons.items():
             spellings = _spelling_pairs(lists.get(SPELLINGS, []))
@@ -263,6 +318,8 @@ class CrisisMatcher:
             self._add("*", "means", name, False)
         for emoji, (_, concept) in EMOJI.items():  # in every language
             self._add("*", concept, _emoji_word(emoji), False)
+        self._unspaced.build()
+        self._in_word.build()
         self._vocabulary = {w for key in self._words for w in key}
         # The word items as a trie of words: a message is read once, following each item as far as it goes.
         self._trie = _word_trie(self._words)
@@ -270,8 +327,8 @@ class CrisisMatcher:
         self._keywords = {fold(marked(k)) for k in keywords}
         # Most words repeat from message to message: each token's reading is kept, bounded (a flood of made-up
         # words cannot grow it).
-        self._token_words = functools.lru_cache(maxsize=REPAIR_CACHE)(self._split_token)
-        self._word_forms = functools.lru_cache(maxsize=REPAIR_CACHE)(self._read_word)
+        self._read_token = functools.lru_cache(maxsize=REPAIR_CACHE)(self._token_reading)
+        self._read_words = functools.lru_cache(maxsize=REPAIR_CACHE)(self._word_reading)
         self._by_length: dict[int, list[str]] = {}
         for word in self._vocabulary:
             self._by_length.setdefault(len(word), []).append(word)
@@ -312,10 +369,10 @@ class CrisisMatcher:
         forms = [(folded, False)] if not marks_matter or folded == text else [(text, False), (folded, True)]
         for form, capped in forms:
             if unspaced(form):
-                _insert(self._unspaced, _clean(form).replace(" ", ""), (locale, concept))
+                self._unspaced.add(_clean(form).replace(" ", ""), locale, concept)
                 continue
             if in_word(form):
-                _insert(self._in_word, arabic_fold(_clean(form)), (locale, concept))
+                self._in_word.add(arabic_fold(_clean(form)), locale, concept)
                 continue
             words = tuple(_clean(form).split())
             if not words:
@@ -378,12 +435,12 @@ class CrisisMatcher:
         hits: list[Hit] = []
         if not raw.isascii():
             if self._unspaced and unspaced(raw):
-                hits += _scan(self._unspaced, _clean(raw).replace(" ", ""), "char")
+                hits += self._unspaced.scan(_clean(raw).replace(" ", ""))
             if self._in_word and in_word(raw):
-                hits += _scan(self._in_word, arabic_fold(_clean(fold(raw))), "arabic")
+                hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", raw)
-        tokens, folded = self._words_of(raw)
+        tokens, folded, latin = self._words_of(raw)
         trie, add = self._trie, hits.append
         for variant in (tokens, folded) if folded != tokens else (tokens,):
             length = len(variant)
@@ -395,24 +452,24 @@ class CrisisMatcher:
                     continue
                 end = n + 1
                 while True:
-                    for locale, concept, capped, item in node.get(None, ()):
-                        # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
-                        if capped and tokens[n:end] != folded[n:end]:
-                            continue
-                        unmarked = variant is folded and tokens[n:end] != folded[n:end]
-                        add(Hit(locale, concept, item, n, end, "word", capped, unmarked))
+                    # The folded words find again what the written ones found where folding changed none.
+                    if (owners := node.get(None)) is not None and (variant is tokens or tokens[n:end] != folded[n:end]):
+                        unmarked = variant is folded
+                        for locale, concept, capped, item in owners:
+                            # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
+                            if not (capped and unmarked):
+                                add(Hit(locale, concept, item, n, end, "word", capped, unmarked))
                     if end >= length or (node := node.get(variant[end])) is None:
                         break
                     end += 1
-        if self._latin_trie and any(t.isascii() and t.isalpha() for t in tokens):  # "ya hochu umeret'"
-            latin = [russian_latin(t) if t.isascii() else "" for t in tokens]
-            for n in range(len(latin)):
-                node, end = self._latin_trie.get(latin[n]), n + 1
-                while node is not None:
-                    for locale, concept, _, item in node.get(None, ()):
-                        add(Hit(locale, concept, item, n, end, "word"))
-                    node = node.get(latin[end]) if end < len(latin) else None
-                    end += 1
+        latin_trie = self._latin_trie  # "ya hochu umeret'"
+        for n, word in enumerate(latin):
+            node, end = latin_trie.get(word), n + 1
+            while node is not None:
+                for locale, concept, _, item in node.get(None, ()):
+                    add(Hit(locale, concept, item, n, end, "word"))
+                node = node.get(latin[end]) if end < len(latin) else None
+                end += 1
         size = len(_clean(raw).replace(" ", "")) // 2 if unspaced(raw) else len(tokens)
         return hits, size
 
@@ -430,18 +487,28 @@ class CrisisMatcher:
                 node = node.get(words[end]) if end < len(words) else None
         return False
 
-    def _words_of(self, raw: str) -> tuple[list[str], list[str]]:
-        """The message's words with texting habits undone: as written (marks kept) and folded."""
-        tokens = [word for token in raw.split() for word in self._token_words(token)]
-        if list(map(len, tokens)).count(1) >= 3:  # "s u i c i d e"
-            tokens = self._join_spelled(tokens)
-        forms = [self._word_forms(token) for token in tokens]
-        return [written for written, _ in forms], [folded for _, folded in forms]
+    def _words_of(self, raw: str) -> tuple[list[str], list[str], list[str]]:
+        """The message's words with texting habits undone: as written (marks kept), folded, and read as
+        Russian in Latin letters ("" for a word not in Latin letters)."""
+        readings = list(map(self._read_token, raw.split()))
+        if sum(map(_SINGLE_LETTERS, readings)) >= 3:  # "s u i c i d e"
+            joined = self._join_spelled([*_chain(map(_WORDS, readings))])
+            readings = [self._read_words((word,)) for word in joined]
+        return [*_chain(map(_WRITTEN, readings))], [*_chain(map(_FOLDED, readings))], [*_chain(map(_LATIN, readings))]
 
-    def _read_word(self, token: str) -> tuple[str, str]:
-        """A word as repaired (marks kept), and folded and repaired."""
-        word = self._repair(token) if token.isascii() else token
-        return word, word if word.isascii() else self._repair(fold(word))
+    def _token_reading(self, token: str) -> "_Reading":
+        return self._read_words(self._split_token(token))
+
+    def _word_reading(self, words: tuple[str, ...]) -> "_Reading":
+        """Words as repaired (marks kept), folded and repaired, and in Russian Latin."""
+        written = tuple(self._repair(word) if word.isascii() else word for word in words)
+        return _Reading(
+            words,
+            written,
+            tuple(word if word.isascii() else self._repair(fold(word)) for word in written),
+            tuple(russian_latin(word) if word.isascii() else "" for word in written),
+            sum(len(word) == 1 for word in words),
+        )
 
     def _split_token(self, token: str) -> tuple[str, ...]:
         """One token as the words it stands for: punctuation off, "od'd" as "oded", leet read as letters."""
