@@ -398,7 +398,6 @@ class CrisisMatcher:
         for hit in hits:
             by_locale.setdefault(hit.locale, []).append(hit)
         shared = by_locale.pop("*", [])
-        exceptions = [hit for hit in hits if hit.concept == "exceptions"]
         found: dict[str, tuple[str, str]] = {}
         for locale, own in sorted(by_locale.items()):
             if not any(hit.concept in ANCHORS for hit in (*own, *shared)):
@@ -411,7 +410,16 @@ class CrisisMatcher:
             # A match in a language whose marks matter is not softened by reading its marked words without
             # them: German SONG is not Vietnamese "sống" (live).
             excepted = (
-                next((e for e in exceptions if _outside(e, parts) and not (e.unmarked and locale in self._marks)), None)
+                next(
+                    (
+                        e
+                        for e in hits
+                        if e.concept == "exceptions"
+                        and _outside(e, parts)
+                        and not (e.unmarked and locale in self._marks)
+                    ),
+                    None,
+                )
                 if tier == CONFIDENT
                 else None
             )
@@ -419,6 +427,9 @@ class CrisisMatcher:
         if not found:
             return None
         tier = CONFIDENT if any(t == CONFIDENT for t, _ in found.values()) else SOFT
+        if len(found) == 1:
+            ((locale, (_, rule)),) = found.items()
+            return Signal(tier, rule, frozenset((locale,)))
         # The languages whose words explain the message best: most of its words covered, the rest left out.
         words_found = {
             loc: len({(n, h.unit) for h in by_locale[loc] for n in range(h.start, h.end)})
@@ -433,9 +444,11 @@ class CrisisMatcher:
         """What our lists find in ``text``, and how many words it has (Chinese: two characters a word)."""
         raw = marked(text[:2000])
         hits: list[Hit] = []
+        characters = None  # the text without spaces, in scripts written without them
         if not raw.isascii():
-            if self._unspaced and unspaced(raw):
-                hits += self._unspaced.scan(_clean(raw).replace(" ", ""))
+            if unspaced(raw):
+                characters = _clean(raw).replace(" ", "")
+                hits += self._unspaced.scan(characters)
             if self._in_word and in_word(raw):
                 hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
         if not raw.isascii() and _EMOJI.search(raw):
@@ -470,8 +483,7 @@ class CrisisMatcher:
                     add(Hit(locale, concept, item, n, end, "word"))
                 node = node.get(latin[end]) if end < len(latin) else None
                 end += 1
-        size = len(_clean(raw).replace(" ", "")) // 2 if unspaced(raw) else len(tokens)
-        return hits, size
+        return hits, len(tokens) if characters is None else len(characters) // 2
 
     def _means_follows(self, words: list[str], n: int) -> bool:
         """Whether a means (pills, a drug) is among the two words after position ``n``."""
