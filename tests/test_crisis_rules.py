@@ -75,8 +75,8 @@ def test_ordinary_texts_with_tempting_words_never_get_the_crisis_reply_alone(lib
 def test_only_od_d_is_read_as_a_past_tense(library):
     """ "od'd" is "overdosed"; "we'd" is not "weed" (an exception), nor "it'd" a word of its own."""
     matcher = library.crisis_matcher
-    assert matcher._words_of("i od'd last night")[0] == ["i", "oded", "last", "night"]
-    assert matcher._words_of("we'd it'd")[0] == ["wed", "itd"]
+    assert matcher._words_of("i od'd last night")[0] == ("i", "oded", "last", "night")
+    assert matcher._words_of("we'd it'd")[0] == ("wed", "itd")
     assert answer(library, "we'd all be better off without me", US).topic == CRISIS
 
 

@@ -97,14 +97,11 @@ class Signal:
 class _Reading(NamedTuple):
     """What one token of a message stands for (kept per token: most words repeat from message to message)."""
 
-    words: tuple[str, ...]  # its words, punctuation off and leet read
-    written: tuple[str, ...]  # ... repaired, marks kept
-    folded: tuple[str, ...]  # ... folded and repaired
-    latin: tuple[str, ...]  # ... read as Russian in Latin letters ("" where not in Latin letters)
-    single_letters: int  # how many are one letter ("s u i c i d e")
+    forms: tuple[tuple[str, str, str], ...]  # each of its words: repaired (marks kept), folded, in Russian Latin
+    single_letters: int  # how many of its words are one letter ("s u i c i d e")
 
 
-_WORDS, _WRITTEN, _FOLDED, _LATIN, _SINGLE_LETTERS = map(operator.itemgetter, range(5))  # a _Reading's fields
+_FORMS, _SINGLE_LETTERS = operator.attrgetter("forms"), operator.attrgetter("single_letters")
 _chain = itertools.chain.from_iterable
 
 
@@ -485,7 +482,7 @@ class CrisisMatcher:
                 end += 1
         return hits, len(tokens) if characters is None else len(characters) // 2
 
-    def _means_follows(self, words: list[str], n: int) -> bool:
+    def _means_follows(self, words: tuple[str, ...], n: int) -> bool:
         """Whether a means (pills, a drug) is among the two words after position ``n``."""
         if n + 1 < len(words) and fold(words[n + 1]) in NOT_A_COUNT:
             return False
@@ -499,28 +496,27 @@ class CrisisMatcher:
                 node = node.get(words[end]) if end < len(words) else None
         return False
 
-    def _words_of(self, raw: str) -> tuple[list[str], list[str], list[str]]:
+    def _words_of(self, raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """The message's words with texting habits undone: as written (marks kept), folded, and read as
         Russian in Latin letters ("" for a word not in Latin letters)."""
         readings = list(map(self._read_token, raw.split()))
         if sum(map(_SINGLE_LETTERS, readings)) >= 3:  # "s u i c i d e"
-            joined = self._join_spelled([*_chain(map(_WORDS, readings))])
-            readings = [self._read_words((word,)) for word in joined]
-        return [*_chain(map(_WRITTEN, readings))], [*_chain(map(_FOLDED, readings))], [*_chain(map(_LATIN, readings))]
+            words = [word for token in raw.split() for word in self._split_token(token)]
+            readings = [self._read_words((word,)) for word in self._join_spelled(words)]
+        forms = [*_chain(map(_FORMS, readings))]
+        return tuple(zip(*forms, strict=False)) if forms else ((), (), ())  # type: ignore[return-value]
 
-    def _token_reading(self, token: str) -> "_Reading":
+    def _token_reading(self, token: str) -> _Reading:
         return self._read_words(self._split_token(token))
 
-    def _word_reading(self, words: tuple[str, ...]) -> "_Reading":
+    def _word_reading(self, words: tuple[str, ...]) -> _Reading:
         """Words as repaired (marks kept), folded and repaired, and in Russian Latin."""
-        written = tuple(self._repair(word) if word.isascii() else word for word in words)
-        return _Reading(
-            words,
-            written,
-            tuple(word if word.isascii() else self._repair(fold(word)) for word in written),
-            tuple(russian_latin(word) if word.isascii() else "" for word in written),
-            sum(len(word) == 1 for word in words),
-        )
+        forms = []
+        for word in words:
+            written = self._repair(word) if word.isascii() else word
+            folded = written if written.isascii() else self._repair(fold(written))
+            forms.append((written, folded, russian_latin(written) if written.isascii() else ""))
+        return _Reading(tuple(forms), sum(len(word) == 1 for word in words))
 
     def _split_token(self, token: str) -> tuple[str, ...]:
         """One token as the words it stands for: punctuation off, "od'd" as "oded", leet read as letters."""
