@@ -8,7 +8,8 @@ from conftest import message_text
 from service.checks import check
 from service.content import authoring, load_library
 from service.core import CRISIS, SMS, WHATSAPP, Budget, Sender, answer
-from service.core.crisis import _Scanner
+from service.core.crisis import CONFIDENT as CONFIDENT_TIER
+from service.core.crisis import SOFT, _Scanner
 from service.core.pages import with_crisis
 from service.core.replies import CRISIS_SOFT
 from service.evaluate import crisis_cases, score_crisis
@@ -98,6 +99,14 @@ def test_items_inside_unspaced_text_are_all_found_in_one_pass():
         ]
         found = [(h.start, h.end, h.item, h.locale) for h in scanner.scan(text)]
         assert found == [(start, end, item, f"l{items.index(item) % 3}") for start, end, item in expected], text
+
+
+def test_an_exception_inside_a_longer_match_leaves_that_match_whole(library):
+    """ "jump in" (the pool) is an exception; "jump in front of" holds it in its own words, so it stays confident,
+    while a first match that the exception lies outside of is still softened."""
+    signal = library.crisis_signal("I want to jump in front of the train tomorrow morning")
+    assert (signal.tier, signal.rule) == (CONFIDENT_TIER, "en: phrases 'jump in front of'")
+    assert library.crisis_signal("i want to die, jump in the pool with me lol").tier == SOFT
 
 
 def test_vietnamese_tone_marks_tell_suicide_from_slowly(library):
@@ -286,7 +295,6 @@ def test_the_shipped_backstop_is_what_training_on_the_shipped_examples_gives(lib
 
 def test_the_backstop_only_ever_adds_the_weaker_tier(library):
     """What the rules miss it may flag, softly, naming itself; ordinary questions it leaves alone."""
-    from service.core.crisis import SOFT
 
     missed = "sold my guitar, wrote my letters, i am at peace now"
     assert library.crisis_matcher.detect(missed) is None

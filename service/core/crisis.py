@@ -402,25 +402,23 @@ class CrisisMatcher:
             verdict = _judge(locale, own + shared, words)
             if verdict is None:
                 continue
-            tier, rule, parts = verdict
-            # An exception in any language ("suicide PREVENTION") softens a confident match, never silences it.
-            # A match in a language whose marks matter is not softened by reading its marked words without
-            # them: German SONG is not Vietnamese "sống" (live).
-            excepted = (
-                next(
-                    (
-                        e
-                        for e in hits
-                        if e.concept == "exceptions"
-                        and _outside(e, parts)
-                        and not (e.unmarked and locale in self._marks)
-                    ),
-                    None,
-                )
-                if tier == CONFIDENT
-                else None
-            )
-            found[locale] = (SOFT, f"{rule}, but '{excepted.item}' (exception)") if excepted else (tier, rule)
+            tier, matches = verdict
+            if tier == SOFT:
+                found[locale] = (SOFT, matches[0][0])
+                continue
+            # An exception in any language ("suicide PREVENTION") softens a confident match, never silences it;
+            # a match whose own words hold the exception ("jump IN front of") is not softened by it. A match
+            # in a language whose marks matter is not softened by reading its marked words without them:
+            # German SONG is not Vietnamese "sống" (live).
+            exceptions = [e for e in hits if e.concept == "exceptions" and not (e.unmarked and locale in self._marks)]
+            rule, parts = matches[0]
+            excepted = next((e for e in exceptions if _outside(e, parts)), None)
+            if excepted is not None:  # another match may stand whole
+                _, matches = _judge(locale, own + shared, words, every=True)  # type: ignore[misc]
+                whole = (r for r, parts in matches if not any(_outside(e, parts) for e in exceptions))
+                if (other := next(whole, None)) is not None:
+                    rule, excepted = other, None
+            found[locale] = (SOFT, f"{rule}, but '{excepted.item}' (exception)") if excepted else (CONFIDENT, rule)
         if not found:
             return None
         tier = CONFIDENT if any(t == CONFIDENT for t, _ in found.values()) else SOFT
@@ -622,48 +620,50 @@ SOFT_RULES: tuple[tuple, ...] = (
 SHORT_MESSAGE = 3  # a message of this few words that is a harm word ("suicide", "s u i c i d e") is confident
 
 
-def _judge(locale: str, hits: list[Hit], words: int) -> tuple[str, str, tuple[Hit, ...]] | None:
-    """The tier and rule for one language's hits, and the hits the rule stands on; or None."""
+def _judge(
+    locale: str, hits: list[Hit], words: int, every: bool = False
+) -> tuple[str, list[tuple[str, tuple[Hit, ...]]]] | None:
+    """The tier for one language's hits and its matches, best first: for a confident tier, the first rule
+    that fires and the hits it stands on (``every``: each rule that fires); for a soft tier, the one rule.
+    None when nothing fires."""
     by: dict[str, list[Hit]] = {}
     for hit in hits:
         by.setdefault(hit.concept, []).append(hit)
-    confident: tuple[str, tuple[Hit, ...]] | None = None
+    confident: list[tuple[str, tuple[Hit, ...]]] = []
     soft: str | None = None
     for concept, tier in ALONE.items():
         for hit in by.get(concept, ()):
             rule = f"{locale}: {concept} '{hit.item}'"
             if tier == CONFIDENT and not hit.capped:
-                confident = confident or (rule, (hit,))
+                confident.append((rule, (hit,)))
             else:
                 soft = soft or rule + (" (without its marks)" if hit.capped else "")
-    if confident is None:
-        for combination in CONFIDENT_RULES:
-            parts = _meet(by, combination)
-            if parts and not any(p.capped for p in parts):
-                confident = (_name(locale, parts), parts)
-                break
-            if parts:
-                soft = soft or _name(locale, parts) + " (without its marks)"
-    if confident is None and words <= SHORT_MESSAGE:
+    for combination in CONFIDENT_RULES:
+        if confident and not every:
+            break
+        parts = _meet(by, combination)
+        if parts and not any(p.capped for p in parts):
+            confident.append((_name(locale, parts), parts))
+        elif parts:
+            soft = soft or _name(locale, parts) + " (without its marks)"
+    if not confident and words <= SHORT_MESSAGE:
         for hit in by.get("harm", ()):
             if len(hit.item.replace(" ", "")) < (2 if hit.unit == "char" else 4):
                 continue
             if hit.capped:  # "tu tu": tự tử (suicide) or từ từ (slowly), written without marks
                 soft = soft or f"{locale}: harm '{hit.item}' alone (without its marks)"
                 continue
-            confident = (f"{locale}: harm '{hit.item}' alone", (hit,))
+            confident.append((f"{locale}: harm '{hit.item}' alone", (hit,)))
             break
-    if confident is None and soft is None:
+    if confident:
+        return CONFIDENT, confident
+    if soft is None:
         for combination in SOFT_RULES:
             parts = _meet(by, combination)
             if parts:
                 soft = _name(locale, parts)
                 break
-    if confident:
-        return CONFIDENT, *confident
-    if soft:
-        return SOFT, soft, ()
-    return None
+    return (SOFT, [(soft, ())]) if soft else None
 
 
 def _outside(exception: Hit, parts: tuple[Hit, ...]) -> bool:
