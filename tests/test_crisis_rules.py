@@ -314,6 +314,8 @@ def test_the_backstop_only_ever_adds_the_weaker_tier(library):
         ("i have the 💊 ready", "crisis"),
         ("i want ⚰️", "crisis"),
         ("i want a ⚰️ shaped cake lol", "soft"),
+        ("⚰️", "soft"),  # alone, or with no word of any language: the weaker tier
+        ("🪦 قريب", "soft"),
     ],
 )
 def test_emoji_for_a_means_or_for_death_are_read_in_every_language(library, text, tier):

@@ -419,6 +419,10 @@ class CrisisMatcher:
                 if (other := next(whole, None)) is not None:
                     rule, excepted = other, None
             found[locale] = (SOFT, f"{rule}, but '{excepted.item}' (exception)") if excepted else (CONFIDENT, rule)
+        if not found and any(hit.concept in ANCHORS for hit in shared):
+            # Emoji that name danger and no language's words to read them with ("⚰️", "🪦 soon"): the weaker tier.
+            verdict = _judge("*", shared, words)
+            return Signal(SOFT, verdict[1][0][0], frozenset()) if verdict else None
         if not found:
             return None
         tier = CONFIDENT if any(t == CONFIDENT for t, _ in found.values()) else SOFT
