@@ -274,6 +274,9 @@ def test_the_weaker_tier_never_cuts_the_crisis_reply_in_any_language(library):
                     combined = with_crisis(library, crisis, pages, 1, channel, country)
                     assert combined.startswith(crisis), (locale, country, channel)
                     assert Budget(channel).fits(combined), (locale, country, channel)
+                    # After it, whole lines of the page (never part of one), and the hint if any is left out.
+                    page = pages.pages[0].split("\n")
+                    assert all(line in page for line in combined[len(crisis) :].split("\n")[1:-1]), combined
 
 
 def test_the_shipped_backstop_is_what_training_on_the_shipped_examples_gives(library):

@@ -105,8 +105,9 @@ def with_crisis(
 ) -> str:
     """The whole crisis reply, then page ``number`` of ``pages``, in one message within the page budget.
 
-    The crisis reply is never cut. Where the page does not fit after it, the page is cut short and ends
-    with the hint to text for page ``number`` itself, so nothing of it is lost.
+    The crisis reply is never cut. Where the page does not fit after it, the page's first lines that fit
+    (whole: never part of a line) are followed by the hint to text for page ``number`` itself, so nothing
+    of it is lost.
     """
     crisis = library.for_channel(pages.locale, channel, crisis)
     paragraphs = pages.pages[number - 1].split("\n")
@@ -121,8 +122,12 @@ def with_crisis(
     this_page = library.for_channel(pages.locale, channel, hint.format(keyword=pages.keyword, page=number))
     if not budget.fits(this_page):
         return crisis  # not even the hint fits after it: the crisis reply alone, whole
-    cut = paginate(paragraphs, budget, lambda _: this_page)[0].lstrip("\n")  # type: ignore[arg-type]
-    return "\n".join([crisis, cut]) if budget.fits(cut) else crisis
+    shown: list[str] = []
+    for paragraph in paragraphs:
+        if not budget.fits("\n".join([*shown, paragraph, this_page])):
+            break
+        shown.append(paragraph)
+    return "\n".join([crisis, *shown, this_page])
 
 
 @dataclass(frozen=True)
