@@ -298,7 +298,6 @@ def test_the_shipped_backstop_is_what_training_on_the_shipped_examples_gives(lib
 
 def test_the_backstop_only_ever_adds_the_weaker_tier(library):
     """What the rules miss it may flag, softly, naming itself; ordinary questions it leaves alone."""
-
     missed = "sold my guitar, wrote my letters, i am at peace now"
     assert library.crisis_matcher.detect(missed) is None
     signal = library.crisis_signal(missed)

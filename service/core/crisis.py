@@ -413,9 +413,9 @@ class CrisisMatcher:
             exceptions = [e for e in hits if e.concept == "exceptions" and not (e.unmarked and locale in self._marks)]
             rule, parts = matches[0]
             excepted = next((e for e in exceptions if _outside(e, parts)), None)
-            if excepted is not None:  # another match may stand whole
-                _, matches = _judge(locale, own + shared, words, every=True)  # type: ignore[misc]
-                whole = (r for r, parts in matches if not any(_outside(e, parts) for e in exceptions))
+            if excepted is not None and (every := _judge(locale, own + shared, words, every=True)):
+                # Another match may stand whole.
+                whole = (r for r, held in every[1] if not any(_outside(e, held) for e in exceptions))
                 if (other := next(whole, None)) is not None:
                     rule, excepted = other, None
             found[locale] = (SOFT, f"{rule}, but '{excepted.item}' (exception)") if excepted else (CONFIDENT, rule)
@@ -506,7 +506,10 @@ class CrisisMatcher:
             words = [word for token in raw.split() for word in self._split_token(token)]
             readings = [self._read_words((word,)) for word in self._join_spelled(words)]
         forms = [*_chain(map(_FORMS, readings))]
-        return tuple(zip(*forms, strict=False)) if forms else ((), (), ())  # type: ignore[return-value]
+        if not forms:
+            return (), (), ()
+        written, folded, latin = zip(*forms, strict=False)
+        return written, folded, latin
 
     def _token_reading(self, token: str) -> _Reading:
         return self._read_words(self._split_token(token))
