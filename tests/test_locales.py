@@ -103,3 +103,16 @@ def test_an_english_term_inside_a_spanish_question_leaves_it_spanish(library):
     for text in ("¿qué es la TMS?", "que es la TMS"):
         assert answer(library, text, Sender(SMS, "MX")).locale == "es"
     assert answer(library, "what is TMS", Sender(SMS, "US")).locale == "en"
+
+
+@pytest.mark.parametrize(
+    ("body", "country", "locale"),
+    [
+        ("shu ya3ni ikti2ab mo2awem lal 3elaj", "US", "ar"),  # Arabic in Latin letters, from anywhere
+        ("el dawa ba3d shahr", "LB", "ar"),  # one such word, from a country whose first language is Arabic
+        ("i wanna k!ll mys3lf", "US", "en"),  # a digit for a letter in English is not Arabic
+        ("meet me at 3am", "EG", "en"),
+    ],
+)
+def test_arabic_written_in_latin_letters_is_answered_in_arabic(library, body, country, locale):
+    assert answer(library, body, Sender(SMS, country)).locale == locale

@@ -22,6 +22,15 @@ SURE = 0.2  # nats per gram the best language must lead by for its letters alone
 SHORT = 12  # letters: fewer, and the country decides between close languages
 SHORT_MARGIN = 4.0  # nats per gram: how close counts as close, for such short texts
 _BITS, _SCALE = 32, 1000
+# Arabic written in Latin letters ("Arabizi": "ba3d", "ya3ni", "7ali"), with digits for the letters Latin lacks
+# (3 for ع, 7 for ح, 2 for ء, 5 for خ, 9 for ق) inside a word, or opening one before a vowel ("3am" is a time).
+ARABIC = "ar"
+_ARABIZI = re.compile(r"[a-z][23579][a-z]|\b[357](?!am\b)[aeiou][a-z]")
+
+
+def arabizi_words(text: str) -> int:
+    """How many words of ``text`` are written as Arabic is in Latin letters."""
+    return len(_ARABIZI.findall(text.casefold()))
 
 
 def _plain(text: str) -> str:

@@ -262,12 +262,18 @@ class Library:
             found = self._vocabularies[locale] = frozenset(w for text in texts for w in normalize(text).split())
         return found
 
-    def identify(self, text: str, country: str | None) -> tuple[str, str]:
-        """The served locale ``text`` is written in, and how it was told: its script; else our catalogs' own
-        words in it; else its letters; the country breaks ties and decides for short or unclear texts."""
+    def identify(self, text: str, country: str | None, sent: str = "") -> tuple[str, str]:
+        """The served locale ``text`` (normalized) is written in, and how it was told: its script, or Arabic in
+        Latin letters in the message as ``sent`` (normalizing splits "ya3ni"); else our catalogs' own words in
+        it; else its letters; the country breaks ties and decides for short or unclear texts."""
         scripts = self.script_locales(text)
         if scripts:
             return self.pick(scripts, country), "script"
+        # Two words of Arabic in Latin letters, or one from a country whose first language is Arabic ("mys3lf"
+        # from anywhere else is English with a digit for a letter).
+        arabizi = language.arabizi_words(sent) if language.ARABIC in self.locales else 0
+        if arabizi >= 2 or (arabizi and self.country_languages(country)[:1] == (language.ARABIC,)):
+            return language.ARABIC, "Arabic in Latin letters"
         words = normalize(text).split()
         votes: dict[str, int] = {}
         for word in words:

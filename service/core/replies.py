@@ -123,7 +123,7 @@ def _ordinary(
         topic = owners.get(locale) or next(iter(owners.values()))
         return library.topic_pages(topic, locale, sender.channel), topic, number, why, BY_KEYWORD
     # Words of its own: a question the article may answer, in the language of its script, words and letters.
-    locale, how = library.identify(text, sender.country)
+    locale, how = library.identify(text, sender.country, body)
     locale = language or locale
     if not questions:
         return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, f"menu ({how})", NOT_UNDERSTOOD
