@@ -273,7 +273,7 @@ class Library:
         # from anywhere else is English with a digit for a letter).
         arabizi = language.arabizi_words(sent) if language.ARABIC in self.locales else 0
         if arabizi >= 2 or (arabizi and self.country_languages(country)[:1] == (language.ARABIC,)):
-            return language.ARABIC, "Arabic in Latin letters"
+            return language.ARABIC, language.IN_LATIN
         words = normalize(text).split()
         votes: dict[str, int] = {}
         for word in words:
