@@ -24,7 +24,7 @@ SHORT_MARGIN = 4.0  # nats per gram: how close counts as close, for such short t
 _BITS, _SCALE = 32, 1000
 # Arabic written in Latin letters ("Arabizi": "ba3d", "ya3ni", "7ali"), with digits for the letters Latin lacks
 # (3 for ع, 7 for ح, 2 for ء, 5 for خ, 9 for ق) inside a word, or opening one before a vowel ("3am" is a time).
-ARABIC = "ar"
+ARABIC_SCRIPT = "ARABIC"  # as library.script_of names it: the languages written in it are told from the catalogs
 IN_LATIN = "Arabic in Latin letters"  # how such a text was told (its questions cannot be looked up: the menu)
 _ARABIZI = re.compile(r"[a-z][23579][a-z]|\b[357](?!am\b)[aeiou][a-z]")
 

@@ -269,11 +269,12 @@ class Library:
         scripts = self.script_locales(text)
         if scripts:
             return self.pick(scripts, country), "script"
-        # Two words of Arabic in Latin letters, or one from a country whose first language is Arabic ("mys3lf"
-        # from anywhere else is English with a digit for a letter).
-        arabizi = language.arabizi_words(sent) if language.ARABIC in self.locales else 0
-        if arabizi >= 2 or (arabizi and self.country_languages(country)[:1] == (language.ARABIC,)):
-            return language.ARABIC, language.IN_LATIN
+        # Two words of Arabic in Latin letters, or one from a country whose first language is written in Arabic
+        # script ("mys3lf" from anywhere else is English with a digit for a letter).
+        arabizi = language.arabizi_words(sent)
+        in_arabic = self.scripts.get(language.ARABIC_SCRIPT, set())
+        if arabizi and in_arabic and (arabizi >= 2 or in_arabic.intersection(self.country_languages(country)[:1])):
+            return self.pick(in_arabic, country), language.IN_LATIN
         words = normalize(text).split()
         votes: dict[str, int] = {}
         for word in words:
