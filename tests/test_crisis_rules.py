@@ -170,6 +170,15 @@ def test_a_changed_english_crisis_list_keeps_every_translation_matching(content_
     text = path.read_text("utf-8")
     path.write_text(text.replace("SUICIDAL, SUICIDAL THOUGHTS,", "SUICIDAL, SUICIDAL THOUGHTS, NEW ENGLISH PHRASE,", 1))
     authoring.update(content_copy / "content", content_copy / "translations")
+    # Translators see the old English on one line beside the fuzzy list, after this update and the next (babel
+    # reads "#| msgid" as a comment and would write it back as one, wrapped, at every update).
+    po = content_copy / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+    for _ in range(2):
+        entry = next(block for block in po.read_text("utf-8").split("\n\n") if 'msgctxt "crisis phrases"' in block)
+        assert "#, fuzzy" in entry and '#| msgid "SUICIDAL, SUICIDAL THOUGHTS, THINKING' in entry
+        assert "NEW ENGLISH PHRASE" not in entry.split("#| msgid", 1)[1].split("\n", 1)[0]
+        assert "\n# |" not in po.read_text("utf-8")
+        authoring.update(content_copy / "content", content_copy / "translations")
     library = load_library(content_copy / "content", content_copy / "translations", "en")
     assert {"es", "ru", "zh"} <= set(library.locales)  # still offered
     for message, country in (
