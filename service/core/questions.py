@@ -87,7 +87,7 @@ class Found:
 
     topic: str | None
     paragraphs: tuple[int, ...]
-    score: float
+    score: float  # BM25's, of the topic (0 when the topic model decided alone)
     share: float  # of the question found in the topic by BM25; with a topic model, how sure it is
     lead: float
     why: str
@@ -226,21 +226,22 @@ class QuestionIndex:
         query = [term for group in groups for term in group]
         if not query or not self.documents:
             return Found(None, (), 0.0, 0.0, 0.0, "only greetings and small words", asked=False)
+        postings = self.postings
+        if not any(term in postings for term in query):
+            return Found(None, (), 0.0, 0.0, 0.0, "none of its words is in the article")
+        if self.model is not None and (decided := self._decide(groups, query)) is not None:
+            return decided  # sure either way: BM25's scores would not be read
         scores: dict[int, float] = {}
         get = scores.get
         for term in set(query):
-            for n, weight in self.postings.get(term, ()):
+            for n, weight in postings.get(term, ()):
                 scores[n] = get(n, 0.0) + weight
-        if not scores:
-            return Found(None, (), 0.0, 0.0, 0.0, "none of its words is in the article")
         by_topic: dict[str, list[float]] = {}
         topic_of = self.topic_of
         for n, score in scores.items():
             by_topic.setdefault(topic_of[n], []).append(score)
         best = {topic: _topic_score(found) for topic, found in by_topic.items()}
         outside = best.pop(OUTSIDE, 0.0)
-        if self.model is not None and (decided := self._decide(groups, query, best)) is not None:
-            return decided
         if not best:
             return Found(None, (), 0.0, 0.0, 0.0, "closest to questions our article does not answer")
         ranked = sorted(best, key=best.__getitem__, reverse=True)
@@ -270,7 +271,7 @@ class QuestionIndex:
         why = f"{top} {where}: scores {score:.1f}, {share:.0%} of it found, leads by {lead:.0%}"
         return Found(top, order, score, share, lead, why)
 
-    def _decide(self, groups: list[tuple[str, ...]], query: list[str], best: dict[str, float]) -> Found | None:
+    def _decide(self, groups: list[tuple[str, ...]], query: list[str]) -> Found | None:
         """The model's reading of the question: its topic, answered with that topic's best paragraphs by BM25,
         or the menu when it is sure our article does not answer it; None when it is unsure either way."""
         ranked = self.model.probabilities(query) if self.model else None
@@ -285,9 +286,7 @@ class QuestionIndex:
             return None
         order = self._paragraphs(groups, top)
         where = f"paragraph {', '.join(str(n + 1) for n in order)}" if order else "its example questions"
-        return Found(
-            top, order, best.get(top, 0.0), p, p - runner, f"{top} {where}: {p:.0%} sure, leads by {p - runner:.0%}"
-        )
+        return Found(top, order, 0.0, p, p - runner, f"{top} {where}: {p:.0%} sure, leads by {p - runner:.0%}")
 
     def _paragraphs(self, groups: list[tuple[str, ...]], topic: str) -> tuple[int, ...]:
         """``topic``'s best paragraph for the question, and the second when it scores at least SECOND as much.
