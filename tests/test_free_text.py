@@ -29,6 +29,23 @@ def test_a_short_unclear_text_takes_the_senders_country(library):
     assert answer(library, "ok", Sender(SMS, "US")).locale == "en"
 
 
+def test_a_word_other_scripts_catalogs_also_write_leaves_a_latin_text_in_its_language(library):
+    """The word TRD is in the Arabic, Korean, Russian and Chinese catalogs too: one such word does not take a Spanish
+    question there (it used to, to whichever of them a set's order gave first)."""
+    reply = answer(library, "me dijeron q tengo trd, q significa eso", Sender(SMS, "US"))
+    assert reply.locale == "es"
+    assert answer(library, "annyeonghaseyo", Sender(SMS, "US")).locale == "ko"  # its own words, in Latin letters
+
+
+def test_small_words_of_scripts_without_spaces_come_out_in_one_order():
+    """Chinese small words are taken out longest first, and in one order among those as long ("谢谢", "谢啦"), so
+    that a message is read the same in every process, whatever its hash seed."""
+    from service.core.questions import _unspaced
+
+    entries = _unspaced(frozenset({"谢谢", "谢啦", "请问", "你好吗", "ok"}))
+    assert entries == ("你好吗", "请问", "谢啦", "谢谢")
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [("THERAPHY", "THERAPY"), ("SELFCAR", "SELFCARE"), ("MEDZ", "MEDS"), ("DOCTER", "DOCTOR"), ("TERAPA", "THERAPY")],

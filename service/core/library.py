@@ -287,11 +287,13 @@ class Library:
         letters = sum(c.isalpha() for c in text)
         margin = (language.SURE if letters >= language.SHORT else language.SHORT_MARGIN) * size
         close = {loc for loc in ranked if scores[loc] - scores[ranked[0]] < margin}
-        voted = {loc for loc in votes if loc in close or loc not in scores}
+        # A language written in another script is told by its words in Latin letters ("annyeonghaseyo") only when
+        # they are half the message: "me dijeron q tengo trd" is Spanish, whichever catalogs also write "TRD".
+        voted = {loc for loc in votes if loc in close or (loc not in scores and 2 * votes[loc] >= len(words))}
         if voted:  # our words decide between languages whose letters are close
             most = max(votes[loc] for loc in voted)
             chosen = {loc for loc in voted if votes[loc] == most}
-            return min(chosen, key=lambda loc: scores.get(loc, math.inf)), "our words"
+            return min(chosen, key=lambda loc: (scores.get(loc, math.inf), loc)), "our words"
         if letters >= language.SHORT and len(close) == 1:
             return ranked[0], "letters"
         return self._country_or_default(country, close, ranked[0]), "letters and country"

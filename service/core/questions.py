@@ -127,7 +127,7 @@ def words(
 
 @functools.lru_cache(maxsize=64)
 def _unspaced(common: frozenset[str]) -> tuple[str, ...]:
-    return tuple(sorted((c for c in common if _HAN.search(c)), key=len, reverse=True))
+    return tuple(sorted((c for c in common if _HAN.search(c)), key=lambda c: (-len(c), c)))  # one order, every run
 
 
 def common_forms(entries: list[str], syllables: bool = False) -> frozenset[str]:
