@@ -119,3 +119,21 @@ def test_arabic_written_in_latin_letters_is_answered_in_arabic(library, body, co
     assert reply.locale == locale
     if locale == "ar":  # its words cannot be looked up in the Arabic paragraphs: the menu, never a guess
         assert reply.topic == "unknown" and "Arabic in Latin letters" in reply.why
+
+
+@pytest.mark.parametrize(
+    ("body", "country", "locale", "topic"),
+    [
+        ("vrach khochet dobavit' litiy k antidepressantu, eto normal'no?", "US", "ru", "MEDS"),  # one scheme...
+        ("vrach hochet dobavit litij k antidepressantu", "DE", "ru", "MEDS"),  # ... or another
+        ("kak poluchit recept na fevarin bez ocheredi", "RU", "ru", "unknown"),  # not in the article: the menu
+        ("can the doctor add lithium to my antidepressant", "RU", "en", "MEDS"),  # English stays English
+        ("pwede bang dagdagan ng doktor ng lithium ang gamot ko", "PH", "tl", "MEDS"),
+    ],
+)
+def test_russian_written_in_latin_letters_is_looked_up_in_russian(library, body, country, locale, topic):
+    """Words of the Russian catalog typed in Latin letters, whichever usual spelling, make a third of the message:
+    it is read as those Russian words, and answered in Russian from the Russian paragraphs."""
+    reply = answer(library, body, Sender(SMS, country))
+    assert (reply.locale, reply.topic) == (locale, topic)
+    assert ("Cyrillic in Latin letters" in reply.why) == (locale == "ru")

@@ -13,7 +13,7 @@ from babel import Locale
 from babel.languages import get_official_languages
 
 from . import language, menus, needs
-from .crisis import SOFT, CrisisMatcher, Signal, marked, one_edit
+from .crisis import SOFT, CrisisMatcher, Signal, marked, one_edit, russian_latin
 from .lookup import SOURCE_LOCALE, Translations, split_words
 from .model import Catalog, Content, Message, Problem
 from .normalize import compact, normalize
@@ -73,6 +73,7 @@ class Library:
                     self._word_locales.setdefault(part, set()).add(locale)
         for word, named in self._word_locales.items():  # "TMS": an English alias, and Spanish text writes it too
             named.update(loc for loc in self.locales if word in self.vocabulary(loc))
+        self._spelled = self._latin_spellings(latin)
         self._keyword_typos = _deletion_index(w for w in self.topic_words if len(w) >= KEYWORD_TYPO_MIN and w.isalpha())
         self._longest_keyword = max(map(len, self._keyword_typos), default=0)
         reserved = {*needs.STOP_WORDS, *needs.START_WORDS, *self.menu_words, *self.help_words}
@@ -276,6 +277,8 @@ class Library:
         if arabizi and in_arabic and (arabizi >= 2 or in_arabic.intersection(self.country_languages(country)[:1])):
             return self.pick(in_arabic, country), language.IN_LATIN
         words = normalize(text).split()
+        if (spelled := self._spelled_locale(words)) is not None:
+            return spelled, language.CYRILLIC_IN_LATIN
         votes: dict[str, int] = {}
         for word in words:
             for locale in self._word_locales.get(word, ()):
@@ -297,6 +300,35 @@ class Library:
         if letters >= language.SHORT and len(close) == 1:
             return ranked[0], "letters"
         return self._country_or_default(country, close, ranked[0]), "letters and country"
+
+    def _latin_spellings(self, latin: list[str]) -> dict[str, dict[str, str]]:
+        """The words of each Cyrillic-script catalog as people type them in Latin letters, back to the words
+        ("khochet" -> "хочет"); spellings that are words of a ``latin``-script catalog are left out."""
+        in_latin = set().union(*(self.vocabulary(loc) for loc in latin))
+        found: dict[str, dict[str, str]] = {}
+        for locale in sorted(self.scripts.get(language.CYRILLIC_SCRIPT, ())):
+            spelled = found[locale] = {}
+            for word in sorted(self.vocabulary(locale)):
+                spelling = russian_latin(word)
+                long_enough = len(spelling) >= language.SPELLED_MIN and spelling.isascii() and spelling.isalpha()
+                if long_enough and spelling not in in_latin:
+                    spelled.setdefault(spelling, word)
+        return found
+
+    def _spelled_locale(self, words: list[str]) -> str | None:
+        """The Cyrillic-script locale whose words, in Latin letters, make a third or more of ``words`` (two
+        different ones at least); None if none does."""
+        latin = [w for w in words if w.isascii() and w.isalpha()]
+        for locale, spelled in self._spelled.items():
+            found = {w for w in latin if russian_latin(w) in spelled}
+            if len(found) >= 2 and 3 * sum(w in found for w in latin) >= len(latin):
+                return locale
+        return None
+
+    def from_latin(self, text: str, locale: str) -> str:
+        """``text`` (normalized, in Latin letters) with each word of ``locale`` written as its catalog writes it."""
+        spelled = self._spelled.get(locale, {})
+        return " ".join(spelled.get(russian_latin(w), w) if w.isascii() else w for w in text.split())
 
     def pick(self, candidates: set[str], country: str | None) -> str:
         """One locale from several that share a word: the sender's country's, then the default."""

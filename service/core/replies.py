@@ -8,7 +8,7 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE as CALLING_CODES
 
 from . import needs
 from .crisis import CONFIDENT, Signal
-from .language import IN_LATIN
+from .language import CYRILLIC_IN_LATIN, IN_LATIN
 from .library import Library
 from .normalize import normalize
 from .pages import TopicPages, with_crisis
@@ -131,6 +131,8 @@ def _ordinary(
     if how == IN_LATIN:  # the Arabic paragraphs are in Arabic script: nothing to look it up in
         menu = library.not_understood_pages(locale, sender.channel, sender.country)
         return menu, UNKNOWN, 1, f"not understood, {locale} ({how})", NOT_UNDERSTOOD
+    if how == CYRILLIC_IN_LATIN:  # "vrach khochet dobavit' litiy": looked up as "врач хочет добавить литий"
+        body = text = library.from_latin(text, locale)
     found = library.find_answer(body, locale, normalized=text)
     if not found.asked:  # "hola", "xin chào": nothing was asked, so nothing was not found: the menu
         menu = library.menu_pages(locale, sender.channel, sender.country)
