@@ -303,12 +303,14 @@ class Library:
 
     def _latin_spellings(self, latin: list[str]) -> dict[str, dict[str, str]]:
         """The words of each Cyrillic-script catalog as people type them in Latin letters, back to the words
-        ("khochet" -> "хочет"); spellings that are words of a ``latin``-script catalog are left out."""
+        ("khochet" -> "хочет"); of words spelled alike ("litii": литий, литии), the one the catalog writes most.
+        Spellings that are words of a ``latin``-script catalog are left out."""
         in_latin = set().union(*(self.vocabulary(loc) for loc in latin))
         found: dict[str, dict[str, str]] = {}
         for locale in sorted(self.scripts.get(language.CYRILLIC_SCRIPT, ())):
             spelled = found[locale] = {}
-            for word in sorted(self.vocabulary(locale)):
+            counts = Counter(w for text in self._texts(locale) for w in normalize(text).split())
+            for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
                 spelling = russian_latin(word)
                 long_enough = len(spelling) >= language.SPELLED_MIN and spelling.isascii() and spelling.isalpha()
                 if long_enough and spelling not in in_latin:
