@@ -64,9 +64,8 @@ def _move_changed(po_path: Path, template_path: Path) -> dict[str, str]:
         if len(olds) != 1 or len(news) != 1:
             continue
         (message,), new_id = olds, news[0].id
-        if message.id == new_id or not isinstance(new_id, str) or not isinstance(message.string, str):
-            continue
-        if not message.string:
+        translated = isinstance(new_id, str) and isinstance(message.string, str) and message.string
+        if message.id == new_id or not translated:
             continue
         catalog.delete(message.id, context=context)
         moved[context], message.id = message.id, new_id

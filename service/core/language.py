@@ -25,7 +25,7 @@ _BITS, _SCALE = 32, 1000
 # Arabic written in Latin letters ("Arabizi": "ba3d", "ya3ni", "7ali"), with digits for the letters Latin lacks
 # (3 for ع, 7 for ح, 2 for ء, 5 for خ, 9 for ق) inside a word, or opening one before a vowel ("3am" is a time).
 ARABIC_SCRIPT = "ARABIC"  # as library.script_of names it: the languages written in it are told from the catalogs
-IN_LATIN = "Arabic in Latin letters"  # how such a text was told (its questions cannot be looked up: the menu)
+ARABIC_IN_LATIN = "Arabic in Latin letters"  # how such a text was told (its questions cannot be looked up: the menu)
 # Russian typed in Latin letters ("vrach khochet dobavit' litiy"): told by words of our catalogs written in the
 # Cyrillic script, each spelled in one Latin spelling (crisis.russian_latin), and looked up as those words.
 CYRILLIC_SCRIPT = "CYRILLIC"

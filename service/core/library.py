@@ -275,7 +275,7 @@ class Library:
         arabizi = language.arabizi_words(sent)
         in_arabic = self.scripts.get(language.ARABIC_SCRIPT, set())
         if arabizi and in_arabic and (arabizi >= 2 or in_arabic.intersection(self.country_languages(country)[:1])):
-            return self.pick(in_arabic, country), language.IN_LATIN
+            return self.pick(in_arabic, country), language.ARABIC_IN_LATIN
         words = normalize(text).split()
         if (spelled := self._spelled_locale(words)) is not None:
             return spelled, language.CYRILLIC_IN_LATIN

@@ -8,7 +8,7 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE as CALLING_CODES
 
 from . import needs
 from .crisis import CONFIDENT, Signal
-from .language import CYRILLIC_IN_LATIN, IN_LATIN
+from .language import ARABIC_IN_LATIN, CYRILLIC_IN_LATIN
 from .library import Library
 from .normalize import normalize
 from .pages import TopicPages, with_crisis
@@ -128,7 +128,7 @@ def _ordinary(
     locale = language or locale
     if not questions:
         return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, f"menu ({how})", NOT_UNDERSTOOD
-    if how == IN_LATIN:  # the Arabic paragraphs are in Arabic script: nothing to look it up in
+    if how == ARABIC_IN_LATIN:  # the Arabic paragraphs are in Arabic script: nothing to look it up in
         menu = library.not_understood_pages(locale, sender.channel, sender.country)
         return menu, UNKNOWN, 1, f"not understood, {locale} ({how})", NOT_UNDERSTOOD
     if how == CYRILLIC_IN_LATIN:  # "vrach khochet dobavit' litiy": looked up as "врач хочет добавить литий"
