@@ -5,7 +5,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -57,7 +57,7 @@ class Library:
             self._index_words(locale)
         self._cldr_aliases = tuple(sorted(content.languages.cldr_aliases.items()))  # hashable, for the CLDR cache
         self.scripts = self._scripts()
-        self._vocabularies: dict[str, frozenset[str]] = {}
+        self._word_counts: dict[str, Counter[str]] = {}
         latin = [loc for loc in self.locales if not any(loc in found for found in self.scripts.values())]
         self.language_model = language.LanguageModel.shared({loc: self._texts(loc) for loc in latin})
         # Words of our catalogs that name one of their locales: keywords, menu, help and language words.
@@ -255,12 +255,16 @@ class Library:
             found |= index.get(key[:n] + key[n + 1 :], set())
         return {word for word in found if _one_typo(key, word) or word == key}
 
-    def vocabulary(self, locale: str) -> frozenset[str]:
+    def vocabulary(self, locale: str) -> KeysView[str]:
         """The words of ``locale``'s catalog (its English for English), normalized: what is an ordinary word there."""
-        found = self._vocabularies.get(locale)
+        return self.word_counts(locale).keys()
+
+    def word_counts(self, locale: str) -> Counter[str]:
+        """How often ``locale``'s catalog writes each of its words, normalized (counted once per locale)."""
+        found = self._word_counts.get(locale)
         if found is None:
             texts = self._texts(locale)
-            found = self._vocabularies[locale] = frozenset(w for text in texts for w in normalize(text).split())
+            found = self._word_counts[locale] = Counter(w for text in texts for w in normalize(text).split())
         return found
 
     def identify(self, text: str, country: str | None, sent: str = "") -> tuple[str, str]:
@@ -309,8 +313,7 @@ class Library:
         found: dict[str, dict[str, str]] = {}
         for locale in sorted(self.scripts.get(language.CYRILLIC_SCRIPT, ())):
             spelled = found[locale] = {}
-            counts = Counter(w for text in self._texts(locale) for w in normalize(text).split())
-            for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            for word, _ in sorted(self.word_counts(locale).items(), key=lambda item: (-item[1], item[0])):
                 spelling = russian_latin(word)
                 long_enough = len(spelling) >= language.SPELLED_MIN and spelling.isascii() and spelling.isalpha()
                 if long_enough and spelling not in in_latin:
