@@ -720,24 +720,37 @@ def _strip_edges(token: str) -> str:
     return token[start:end]
 
 
+class _Spacing(dict):
+    """Each character as ``_clean`` writes it, worked out the first time it is met: apostrophes and joiners
+    inside Indic and Arabic words dropped, punctuation, symbols and spaces as one space (but ``*``, a hidden
+    letter), letters, marks and digits as they are. Kept for the characters of the first plane only, so that
+    no stream of rare characters can grow it."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        category = unicodedata.category(char)
+        if char in "'’`´" or category == "Cf":
+            spaced = ""
+        elif category[0] in "PSZC" and char != "*":
+            spaced = " "
+        else:
+            spaced = char
+        if code < 0x10000:
+            self[code] = spaced
+        return spaced
+
+
+_SPACING = _Spacing()
+_DIGIT_EDGE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
 def _clean(text: str) -> str:
     """Punctuation to spaces, apostrophes dropped ("don't" -> "dont") but after an elided article or
     pronoun ("l'arme" -> "l arme", "qu'on"), digits apart from letters."""
     if _PLAIN.fullmatch(text):  # most list items and words: letters and single spaces, nothing to do
         return text
-    text = _ELISION.sub(r"\1 ", text)
-    out = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char in "'’`´" or category == "Cf":  # apostrophes, and joiners inside Indic and Arabic words
-            continue
-        if category[0] in "PSZC" and char not in "*":
-            out.append(" ")
-        else:
-            out.append(char)
-    spaced = "".join(out)
-    spaced = re.sub(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", " ", spaced)
-    return " ".join(spaced.split())
+    spaced = _ELISION.sub(r"\1 ", text).translate(_SPACING)
+    return " ".join(_DIGIT_EDGE.sub(" ", spaced).split())
 
 
 def _spelling_pairs(items: list[str]) -> dict[str, str]:
