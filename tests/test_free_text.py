@@ -154,6 +154,31 @@ def test_a_greeting_gets_the_menu_without_an_apology(library, text, country):
     assert library.message("not_answered", reply.locale) not in reply.text
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("thanks so much, that really helped", "US"),
+        ("muchas gracias, me ayudó mucho", "MX"),
+        ("obrigada, ajudou muito", "BR"),
+        ("спасибо большое, очень помогло", "RU"),
+        ("谢谢，很有帮助", "CN"),
+        ("cảm ơn nhiều ạ, rất hữu ích", "VN"),
+        ("감사합니다 도움이 됐어요", "KR"),
+    ],
+)
+def test_thanks_after_an_answer_gets_the_menu_not_another_answer(library, text, country):
+    """What people text after an answer asks nothing: each language's chatter list (thanks, that helped) with its
+    greetings and small words make the whole message, so it gets the menu, as a greeting does."""
+    reply = answer(library, text, Sender(SMS, country))
+    assert reply.topic == "unknown" and reply.why.startswith("greeting"), reply.why
+    assert library.message("not_answered", reply.locale) not in reply.text
+
+
+def test_thanks_with_a_question_is_still_answered(library):
+    assert answer(library, "thanks! what is ECT?", Sender(SMS, "US")).topic == "BRAIN"
+    assert answer(library, "gracias, ¿qué es la TEC?", Sender(SMS, "MX")).topic == "BRAIN"
+
+
 def test_the_shipped_topic_models_are_what_training_on_the_shipped_texts_gives(library):
     """content/questions_model.json is rebuilt by `textline content train-questions`; an edited example question,
     paragraph or translation without retraining (or a hand-edited file) fails here."""

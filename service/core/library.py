@@ -101,14 +101,12 @@ class Library:
         self.question_indexes = {
             locale: QuestionIndex(self._question_documents(locale), models.get(locale)) for locale in self.locales
         }
-        # Left out of a question before it is looked up: small words and greetings ("hi, what is ECT").
+        # Left out of a question before it is looked up: small words and greetings ("hi, what is ECT"). With
+        # chatter besides, what a message that asks nothing is made of ("ok thanks, that helped"): the menu.
         small = (content.words[needs.COMMON], content.words[needs.GREETINGS])
-        self.common_words = {
-            locale: common_forms(
-                [word for m in small for word in self.words(locale, m)], locale in content.languages.syllables
-            )
-            for locale in self.locales
-        }
+        self.common_words = {locale: self._forms(locale, small) for locale in self.locales}
+        idle = (*small, content.words[needs.CHATTER])
+        self.idle_words = {locale: self._forms(locale, idle) for locale in self.locales}
         self._cache: dict[tuple, Any] = {}
 
     # -- translation lookups -------------------------------------------------
@@ -118,6 +116,11 @@ class Library:
 
     def words(self, locale: str, message: Message) -> list[str]:
         return self.translations.words(locale, message)
+
+    def _forms(self, locale: str, lists) -> frozenset[str]:
+        """The words of ``lists`` in ``locale``, in the forms ``words`` compares small words in."""
+        entries = [word for message in lists for word in self.words(locale, message)]
+        return common_forms(entries, locale in self.content.languages.syllables)
 
     def chain(self, locale: str) -> list[str]:
         return self.translations.chain(locale)
@@ -219,6 +222,8 @@ class Library:
         """The topic and paragraphs of ``locale`` that answer ``text`` (``normalized``: its normalized form,
         when the caller has it), or why none does."""
         syllables = locale in self.content.languages.syllables
+        if not words(text, syllables, self.idle_words[locale], normalized):
+            return Found(None, (), 0.0, 0.0, 0.0, "only greetings, thanks and small words", asked=False)
         return self.question_indexes[locale].find(words(text, syllables, self.common_words[locale], normalized))
 
     def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:

@@ -42,12 +42,20 @@ MESSAGES = {
 }
 
 # messages.yaml, words:
-MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS, COMMON = "menu", "help", "language", "greetings", "common"
+MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS, CHATTER, COMMON = (
+    "menu",
+    "help",
+    "language",
+    "greetings",
+    "chatter",
+    "common",
+)
 WORDS = {
     MENU_WORDS: "the words that ask for the menu",
     HELP_WORDS: "the words that ask for HELP",
     LANGUAGE_WORDS: "the name of the language",
     GREETINGS: "greetings and small words that tell a short message's language",
+    CHATTER: "what people text between questions that asks nothing (thanks, got it, bye)",
     COMMON: "small words left out when a question is looked up in the article",
 }
 
