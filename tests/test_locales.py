@@ -140,3 +140,15 @@ def test_russian_written_in_latin_letters_is_looked_up_in_russian(library, body,
     if locale == "ru" and topic == "MEDS":  # the paragraph the same words in Cyrillic get: "litiy" is литий
         cyrillic = answer(library, "врач хочет добавить литий к антидепрессанту", Sender(SMS, country))
         assert reply.text == cyrillic.text and "Литий" in reply.text
+
+
+@pytest.mark.parametrize(("body", "country"), [("chào ad ạ", "VN"), ("chào ad ạ", "US"), ("dạ", "US")])
+def test_a_letter_only_one_catalog_writes_tells_the_language(library, body, country):
+    """ "chao" and "a" are Spanish words too: the letter ạ, which only the Vietnamese catalog writes, decides."""
+    reply = answer(library, body, Sender(SMS, country))
+    assert reply.locale == "vi" and "its own letters" in reply.why
+
+
+def test_a_latin_1_letter_tells_no_language(library):
+    """Italian, which we do not serve, writes ì as Vietnamese does: only letters beyond Latin-1 decide."""
+    assert answer(library, "così non va bene", Sender(SMS, "US")).locale != "vi"

@@ -31,6 +31,11 @@ ARABIC_IN_LATIN = "Arabic in Latin letters"  # how such a text was told (its que
 CYRILLIC_SCRIPT = "CYRILLIC"
 CYRILLIC_IN_LATIN = "Cyrillic in Latin letters"
 SPELLED_MIN = 3  # letters: shorter spellings ("ne", "da", "ya") are words of too many languages
+# A letter beyond Latin-1 that only one Latin-script catalog writes, and often (Vietnamese ạ, ư, đ), tells that
+# language as a script would: "chào ad ạ" is Vietnamese whatever its words vote. Latin-1 letters are left out:
+# Italian, which we do not serve, writes ì and ù too.
+OWN_LETTER_MIN = 30
+OWN_LETTERS = "its own letters"
 _ARABIZI = re.compile(r"[a-z][23579][a-z]|\b[357](?!am\b)[aeiou][a-z]")
 
 

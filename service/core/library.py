@@ -60,6 +60,7 @@ class Library:
         self._word_counts: dict[str, Counter[str]] = {}
         latin = [loc for loc in self.locales if not any(loc in found for found in self.scripts.values())]
         self.language_model = language.LanguageModel.shared({loc: self._texts(loc) for loc in latin})
+        self._own_letters = self._letters_of_one(latin)
         # Words of our catalogs that name one of their locales: keywords, menu, help and language words.
         self._word_locales: dict[str, set[str]] = {}
         for word, owners in self.topic_words.items():
@@ -273,12 +274,16 @@ class Library:
         return found
 
     def identify(self, text: str, country: str | None, sent: str = "") -> tuple[str, str]:
-        """The served locale ``text`` (normalized) is written in, and how it was told: its script, or Arabic in
-        Latin letters in the message as ``sent`` (normalizing splits "ya3ni"); else our catalogs' own words in
-        it; else its letters; the country breaks ties and decides for short or unclear texts."""
+        """The served locale ``text`` (normalized) is written in, and how it was told: its script, or letters only
+        one catalog writes in the message as ``sent`` (normalizing folds them), or Arabic in Latin letters there
+        (normalizing splits "ya3ni"); else our catalogs' own words in it; else its letters; the country breaks
+        ties and decides for short or unclear texts."""
         scripts = self.script_locales(text)
         if scripts:
             return self.pick(scripts, country), "script"
+        own = {self._own_letters[c] for c in unicodedata.normalize("NFC", sent.casefold()) if c in self._own_letters}
+        if len(own) == 1:
+            return own.pop(), language.OWN_LETTERS
         # Two words of Arabic in Latin letters, or one from a country whose first language is written in Arabic
         # script ("mys3lf" from anywhere else is English with a digit for a letter).
         arabizi = language.arabizi_words(sent)
@@ -309,6 +314,20 @@ class Library:
         if letters >= language.SHORT and len(close) == 1:
             return ranked[0], "letters"
         return self._country_or_default(country, close, ranked[0]), "letters and country"
+
+    def _letters_of_one(self, latin: list[str]) -> dict[str, str]:
+        """Letters beyond Latin-1 that only one of the ``latin``-script catalogs writes, at least OWN_LETTER_MIN
+        times, each with that locale."""
+        counts = {
+            loc: Counter(c for text in self._texts(loc) for c in text.casefold() if c.isalpha() and c > "\u00ff")
+            for loc in latin
+        }
+        return {
+            char: loc
+            for loc, found in counts.items()
+            for char, n in found.items()
+            if n >= language.OWN_LETTER_MIN and not any(char in other for o, other in counts.items() if o != loc)
+        }
 
     def _latin_spellings(self, latin: list[str]) -> dict[str, dict[str, str]]:
         """The words of each Cyrillic-script catalog as people type them in Latin letters, back to the words
