@@ -19,7 +19,7 @@ from .model import Catalog, Content, Message, Problem
 from .normalize import compact, normalize
 from .pages import TopicPages, answer_pages, topic_messages, topic_pages
 from .paging import CHANNELS, SMS
-from .questions import OUTSIDE, Document, Found, QuestionIndex, common_forms, terms, words
+from .questions import NOTHING_ASKED, OUTSIDE, Document, Found, QuestionIndex, common_forms, terms, words
 from .segments import gsm_fold, gsm_friendly
 
 T = TypeVar("T")
@@ -223,9 +223,10 @@ class Library:
         """The topic and paragraphs of ``locale`` that answer ``text`` (``normalized``: its normalized form,
         when the caller has it), or why none does."""
         syllables = locale in self.content.languages.syllables
-        if not words(text, syllables, self.idle_words[locale], normalized):
-            return Found(None, (), 0.0, 0.0, 0.0, "only greetings, thanks and small words", asked=False)
-        return self.question_indexes[locale].find(words(text, syllables, self.common_words[locale], normalized))
+        groups = words(text, syllables, self.common_words[locale], normalized)
+        if not groups or not words(text, syllables, self.idle_words[locale], normalized):
+            return NOTHING_ASKED  # the second reading only for a message with words of its own
+        return self.question_indexes[locale].find(groups)
 
     def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:
         """The reply to a question: its best paragraph or two and where to read more, on one page;
@@ -281,9 +282,11 @@ class Library:
         scripts = self.script_locales(text)
         if scripts:
             return self.pick(scripts, country), "script"
-        own = {self._own_letters[c] for c in unicodedata.normalize("NFC", sent.casefold()) if c in self._own_letters}
-        if len(own) == 1:
-            return own.pop(), language.OWN_LETTERS
+        if not sent.isascii():  # letters only one catalog writes (ạ, ư): none in a message of ASCII
+            marked = unicodedata.normalize("NFC", sent.casefold())
+            own = {self._own_letters[c] for c in marked if c in self._own_letters}
+            if len(own) == 1:
+                return own.pop(), language.OWN_LETTERS
         # Two words of Arabic in Latin letters, or one from a country whose first language is written in Arabic
         # script ("mys3lf" from anywhere else is English with a digit for a letter).
         arabizi = language.arabizi_words(sent)

@@ -98,6 +98,9 @@ class Found:
         return self.topic is not None
 
 
+NOTHING_ASKED = Found(None, (), 0.0, 0.0, 0.0, "only greetings, thanks and small words", asked=False)
+
+
 def words(
     text: str, syllables: bool = False, common: frozenset[str] = frozenset(), normalized: str | None = None
 ) -> list[tuple[str, ...]]:
@@ -225,7 +228,7 @@ class QuestionIndex:
         no document has weighing most) is reported for staff, not used to decide."""
         query = [term for group in groups for term in group]
         if not query or not self.documents:
-            return Found(None, (), 0.0, 0.0, 0.0, "only greetings and small words", asked=False)
+            return NOTHING_ASKED
         postings = self.postings
         if not any(term in postings for term in query):
             return Found(None, (), 0.0, 0.0, 0.0, "none of its words is in the article")
