@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.content import load_library  # noqa: E402
-from service.core.replies import Sender, answer  # noqa: E402
+from service.core.replies import Sender, _answer, answer  # noqa: E402
 from service.evaluate import ask_cases, crisis_cases  # noqa: E402
 from service.settings import ROOT  # noqa: E402
 
@@ -62,47 +62,56 @@ def main() -> None:
     for body, sender in MESSAGES:  # warm caches, prove every message answers
         answer(library, body, sender)
     gc.collect()
-    per_round = []
-    for _ in range(args.rounds):
-        start = time.perf_counter()
-        for body, sender in MESSAGES:
-            answer(library, body, sender)
-        per_round.append((time.perf_counter() - start) / len(MESSAGES) * 1e6)
+    # Every message answered afresh (`_answer`), as the first time a worker sees it: comparable with earlier runs.
+    per_round = _rounds(_answer, library, args.rounds)
+    served = _rounds(answer, library, args.rounds)  # as the webhook serves: keyword replies kept by the library
     slowest = []
     for body, sender in MESSAGES:
         start = time.perf_counter()
         for _ in range(200):
-            answer(library, body, sender)
+            _answer(library, body, sender)
         slowest.append(((time.perf_counter() - start) / 200 * 1e6, body))
     with_sender = []
     for _ in range(max(1, args.rounds // 10)):
         start = time.perf_counter()
         for body, sender in MESSAGES:
-            answer(library, body, Sender.from_twilio("+15551234567", sender.country))
+            _answer(library, body, Sender.from_twilio("+15551234567", sender.country))
         with_sender.append((time.perf_counter() - start) / len(MESSAGES) * 1e6)
     mean = statistics.mean(per_round)
     print(f"core answer(): {len(MESSAGES)} kinds of message x {args.rounds} rounds")
     print(
-        f"  mean {mean:.1f} µs/message, median round {statistics.median(per_round):.1f} µs, "
+        f"  answered afresh: mean {mean:.1f} µs/message, median round {statistics.median(per_round):.1f} µs, "
         f"best round {min(per_round):.1f} µs  (target <= 20 µs: {'met' if mean <= 20 else 'MISSED'})"
     )
+    print(f"  as served (keyword replies kept by the library): mean {statistics.mean(served):.1f} µs/message")
     print(f"  with Sender.from_twilio per message: {statistics.mean(with_sender):.1f} µs/message")
     print("  slowest kinds: " + ", ".join(f"{body!r} {us:.1f} µs" for us, body in sorted(slowest, reverse=True)[:4]))
     crisis(library, args.rounds)
     free_text(library, args.rounds)
 
 
+def _rounds(reply, library, rounds: int) -> list[float]:
+    """µs per message of each round of MESSAGES answered by ``reply``."""
+    per_round = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for body, sender in MESSAGES:
+            reply(library, body, sender)
+        per_round.append((time.perf_counter() - start) / len(MESSAGES) * 1e6)
+    return per_round
+
+
 def free_text(library, rounds: int) -> None:
-    """Whole replies to the free-text development set's messages: identify, look up, abstain or answer."""
+    """Whole replies to the free-text development set's messages, each afresh: identify, look up, abstain or answer."""
     cases = [(case.text, Sender("sms", case.country)) for case in ask_cases()]
     for body, sender in cases:
-        answer(library, body, sender)
+        _answer(library, body, sender)
     repeat = max(3, rounds // 100)
     per_round = []
     for _ in range(repeat):
         start = time.perf_counter()
         for body, sender in cases:
-            answer(library, body, sender)
+            _answer(library, body, sender)
         per_round.append((time.perf_counter() - start) / len(cases) * 1e6)
     mean = statistics.mean(per_round)
     print(

@@ -138,3 +138,22 @@ def test_the_country_of_a_whatsapp_number_is_the_one_phonenumbers_reads():
 def test_crisis_language_comes_first(library):
     reply = answer(library, "MEDS i want to end my life", US)
     assert reply.topic == "crisis" and "988" in reply.text
+
+
+def test_keyword_replies_are_kept_and_nothing_personal_is(library):
+    """A library keeps its replies to keywords, pages and carrier words, the same as answered afresh; crisis
+    language, questions, greetings and texts with a number in them are answered afresh and never kept."""
+    from service.core.replies import _answer
+
+    library.keyword_replies.clear()
+    kept = ["MEDS", "meds 2", "TERAPIA", "ESPAÑOL", "HELP", "STOP", "THERAPHY", "MEDICAMENTOS ES 2"]
+    afresh = ["I want to die", "i took all my pills", "what is ECT", "hola", "MEDS 5551234567", "thanks, that helped"]
+    for body in kept + afresh:
+        for sender in (US, MX, Sender(WHATSAPP, "US")):
+            first, again = answer(library, body, sender), answer(library, body, sender)
+            assert first == again == _answer(library, body, sender)
+    texts = {key[0] for key in library.keyword_replies}
+    assert texts == set(kept)
+    assert len(library.keyword_replies) == len(kept) * 3  # one reply per text, channel and country
+    assert answer(library, "STOP", US, opted_out_by_twilio=True).messages == ()  # Twilio confirmed it: silent
+    assert answer(library, "STOP", US).messages

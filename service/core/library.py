@@ -109,6 +109,7 @@ class Library:
         idle = (*small, content.words[needs.CHATTER])
         self.idle_words = {locale: self._forms(locale, idle) for locale in self.locales}
         self._cache: dict[tuple, Any] = {}
+        self.keyword_replies: dict[tuple, Any] = {}  # (text, channel, country, opted out) -> Reply: replies.answer
 
     # -- translation lookups -------------------------------------------------
 

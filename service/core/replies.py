@@ -1,6 +1,7 @@
 """The core: one inbound text in, one reply out. No Flask, no database."""
 
 import functools
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -16,6 +17,8 @@ from .paging import SMS, WHATSAPP
 
 MAX_BODY = 1600
 MAX_PAGE_DIGITS = 6
+KEYWORD_MEMO = 4096  # keyword replies a library keeps: the same few hundred texts make most of the traffic
+_MEMO_DIGITS = re.compile(r"\d{4}")  # a text with a run of digits (a number?) is never kept
 
 STOP_WORDS, START_WORDS = needs.STOP_WORDS, needs.START_WORDS
 
@@ -61,8 +64,21 @@ class Sender:
 
 
 def answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:
-    """Reply to one message, as the webhook, the simulator and ``textline text`` do."""
-    return _answer(library, body, sender, opted_out_by_twilio)
+    """Reply to one message, as the webhook, the simulator and ``textline text`` do.
+
+    A reply to a keyword, a page, a language word or a carrier word is the same for the same text, channel
+    and country as long as the library serves, so the library keeps it (``MEDS``, ``meds 2``, ``STOP``: not
+    personal). Crisis language, questions and anything not understood are answered afresh every time, and
+    their texts are never kept."""
+    key = (body, sender.channel, sender.country, opted_out_by_twilio)
+    reply = library.keyword_replies.get(key)
+    if reply is None:
+        reply = _answer(library, body, sender, opted_out_by_twilio)
+        if (reply.answered_by == BY_KEYWORD or reply.topic in (STOP, START)) and not _MEMO_DIGITS.search(body):
+            if len(library.keyword_replies) >= KEYWORD_MEMO:
+                library.keyword_replies.clear()
+            library.keyword_replies[key] = reply
+    return reply
 
 
 def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by_twilio: bool = False) -> Reply:

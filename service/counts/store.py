@@ -13,8 +13,8 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 KEEP_SEEN_DAYS = 2
 
 
-@dataclass(frozen=True)
-class CountKey:
+class CountKey(NamedTuple):
     """What one count is about, besides its day. A new dimension is a field here, a column of
-    ``usage_counts`` in tables.py (in the same order) and a migration."""
+    ``usage_counts`` in tables.py (in the same order) and a migration. A named tuple: made for every
+    message and hashed at every flush, at a third of a frozen dataclass's cost."""
 
     topic: str
     locale: str
@@ -41,11 +41,10 @@ class CountKey:
     answered_by: str = ""  # keyword, question, not_understood; empty for crisis and carrier words
 
 
-DIMENSIONS = tuple(f.name for f in fields(CountKey))
+DIMENSIONS = CountKey._fields
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     day: dt.date
     key: CountKey
     digest: str
@@ -165,7 +164,7 @@ class CountStore:
             part = path.with_suffix(".part")
             with part.open("w", encoding="utf-8") as file:
                 for e in events:
-                    file.write(json.dumps({"day": e.day.isoformat(), "key": astuple(e.key), "digest": e.digest}) + "\n")
+                    file.write(json.dumps({"day": e.day.isoformat(), "key": list(e.key), "digest": e.digest}) + "\n")
                 file.flush()
                 os.fsync(file.fileno())
             part.rename(path)
@@ -303,7 +302,7 @@ class CountStore:
             seen_rows = [{"digest": e.digest, "day": e.day} for e in digests]
             new = set(conn.execute(self._insert_seen, seen_rows).scalars())
             totals = collections.Counter((e.day, e.key) for e in digests if e.digest in new)
-            keys = sorted(((day, *astuple(key)), n) for (day, key), n in totals.items())  # astuple: 4 µs, once a key
+            keys = sorted(((day, *key), n) for (day, key), n in totals.items())
             rows = [dict(zip(("day", *DIMENSIONS), key, strict=True), count=n) for key, n in keys]
             if rows:
                 conn.execute(self._upsert_usage, rows)

@@ -95,10 +95,11 @@ def _count(*labels: str) -> None:
     counter.inc()
 
 
-def timed(started: float) -> None:
-    """Time one POST /sms from the view's start, and keep this worker's numbers published."""
+def timed(started: float, state) -> None:
+    """Time one POST /sms from the view's start, and keep this worker's numbers published (``state``: the
+    app's ``Textline``)."""
     LATENCY.observe(time.perf_counter() - started)
-    _Watcher.for_app(textline()).start()
+    _Watcher.for_app(state).start()
 
 
 class _Watcher:

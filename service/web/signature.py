@@ -12,7 +12,7 @@ to the library unchanged.
 import base64
 import functools
 import hmac
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from twilio.request_validator import HMAC_SHA1, RequestValidator
@@ -29,16 +29,17 @@ def valid(token: str, url: str, form, signature: str, algorithm: str | None = No
     digest = _HASHES.get((algorithm or HMAC_SHA1).upper())
     if digest is None or not signature:
         return False
+    pairs: Iterable[tuple[str, str]]
     if hasattr(form, "getlist"):
-        pairs = form.items(multi=True)
+        pairs = set(form.items(multi=True))
     elif isinstance(form, Mapping):
-        pairs = form.items()
+        pairs = form.items()  # one value a name: distinct already
     else:
-        pairs = form
+        pairs = set(form)
     if "bodySHA256=" in url:
-        return RequestValidator(token).validate(url, MultiDict(pairs), signature, algorithm)
+        return RequestValidator(token).validate(url, MultiDict(list(pairs)), signature, algorithm)
     # Each name in order, then each of its distinct values in order: what twilio computes.
-    payload = "".join(name + value for name, value in sorted(set(pairs))).encode("utf-8")
+    payload = "".join(map("".join, sorted(pairs))).encode("utf-8")
     expected = signature.encode("utf-8", "replace")
     for keyed in _signers(token, digest, url):
         if hmac.compare_digest(base64.b64encode(keyed.digest(payload)), expected):
