@@ -10,8 +10,10 @@ requests per second, p50 and p99 for each, the ratios, and the resident
 memory of each webhook worker with every locale loaded.
 
 Targets (issue 14, with every feature on): throughput >= 0.75 of the baseline; p99 <= 2x the
-baseline's. Memory (issue 10): each worker's proportional set size (PSS: the preloaded app shared
-between workers counted once) < 120 MB.
+baseline's. Also printed: each round's own ratio (its two runs are next to each other in time, so they
+share the machine's speed of the moment) and the workers' CPU time per request (from /proc), which
+varies less from run to run than throughput on a shared machine. Memory (issue 10): each worker's
+proportional set size (PSS: the preloaded app shared between workers counted once) < 120 MB.
 """
 
 import argparse
@@ -153,6 +155,15 @@ class Server:
             time.sleep(0.1)
         raise SystemExit(f"{self.name} did not start:\n{Path(self.log.name).read_text()}")
 
+    def worker_cpu_seconds(self) -> float:
+        """User and system CPU time of every worker so far."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        ticks = 0
+        for pid in children.split():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_mb(self) -> list[tuple[float, float]]:
         """(resident, proportional) MB of each worker: PSS counts memory shared with the master and the
         other workers (the preloaded app) once, split between them."""
@@ -243,11 +254,14 @@ def main() -> None:
             wrk(server.url, 2, args.connections, args.threads, requests)
         for n in range(args.rounds):
             for name in ("baseline", "webhook") if n % 2 == 0 else ("webhook", "baseline"):
+                cpu = servers[name].worker_cpu_seconds()
                 result = wrk(servers[name].url, args.seconds, args.connections, args.threads, requests)
+                cpu = servers[name].worker_cpu_seconds() - cpu
+                result["cpu_us"] = cpu / (result["rps"] * args.seconds) * 1e6
                 results[name].append(result)
                 print(
                     f"  round {n + 1} {name:<8} {result['rps']:8.0f} req/s  p50 {result['p50']:6.2f} ms  "
-                    f"p99 {result['p99']:6.2f} ms"
+                    f"p99 {result['p99']:6.2f} ms  worker CPU {result['cpu_us']:5.0f} µs/request"
                     + (f"  NON-2xx {result['bad']}" if result["bad"] else "")
                     + (f"  socket errors: {result['socket_errors']}" if result["socket_errors"] else "")
                 )
@@ -258,15 +272,22 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     summary = {
-        name: {key: statistics.median(r[key] for r in rounds) for key in ("rps", "p50", "p99")}
+        name: {key: statistics.median(r[key] for r in rounds) for key in ("rps", "p50", "p99", "cpu_us")}
         for name, rounds in results.items()
     }
     base, hook = summary["baseline"], summary["webhook"]
     print("median of rounds:")
     for name, s in summary.items():
-        print(f"  {name:<8} {s['rps']:8.0f} req/s  p50 {s['p50']:6.2f} ms  p99 {s['p99']:6.2f} ms")
+        print(
+            f"  {name:<8} {s['rps']:8.0f} req/s  p50 {s['p50']:6.2f} ms  p99 {s['p99']:6.2f} ms  "
+            f"worker CPU {s['cpu_us']:5.0f} µs/request"
+        )
     ratio, p99_ratio = hook["rps"] / base["rps"], hook["p99"] / base["p99"]
     print(f"throughput ratio webhook/baseline: {ratio:.2f}  (target >= 0.75: {'met' if ratio >= 0.75 else 'MISSED'})")
+    # The machine's speed drifts between rounds; each round's two runs are next to each other in time.
+    paired = sorted(w["rps"] / b["rps"] for w, b in zip(results["webhook"], results["baseline"], strict=True))
+    print(f"  each round's own ratio: {', '.join(f'{r:.2f}' for r in paired)} (median {statistics.median(paired):.2f})")
+    print(f"worker CPU per request, baseline/webhook: {base['cpu_us'] / hook['cpu_us']:.2f}")
     print(f"p99 ratio webhook/baseline: {p99_ratio:.2f}  (target <= 2: {'met' if p99_ratio <= 2 else 'MISSED'})")
     print(f"webhook worker RSS: {', '.join(f'{r:.1f}' for r, _ in rss)} MB")
     print(
