@@ -90,14 +90,14 @@ def main() -> None:
     free_text(library, args.rounds)
 
 
-def _rounds(reply, library, rounds: int) -> list[float]:
-    """µs per message of each round of MESSAGES answered by ``reply``."""
+def _rounds(reply, library, rounds: int, messages=MESSAGES) -> list[float]:
+    """µs per message of each round of ``messages`` answered by ``reply``."""
     per_round = []
     for _ in range(rounds):
         start = time.perf_counter()
-        for body, sender in MESSAGES:
+        for body, sender in messages:
             reply(library, body, sender)
-        per_round.append((time.perf_counter() - start) / len(MESSAGES) * 1e6)
+        per_round.append((time.perf_counter() - start) / len(messages) * 1e6)
     return per_round
 
 
@@ -107,13 +107,7 @@ def free_text(library, rounds: int) -> None:
     for body, sender in cases:
         _answer(library, body, sender)
     repeat = max(3, rounds // 100)
-    per_round = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for body, sender in cases:
-            _answer(library, body, sender)
-        per_round.append((time.perf_counter() - start) / len(cases) * 1e6)
-    mean = statistics.mean(per_round)
+    mean = statistics.mean(_rounds(_answer, library, repeat, cases))
     print(
         f"free text, ask set ({len(cases)} messages x {repeat}): mean {mean:.1f} µs/message "
         f"(target <= 200 µs: {'met' if mean <= 200 else 'MISSED'})"
