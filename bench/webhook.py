@@ -1,6 +1,6 @@
 """The webhook under gunicorn against a bare Flask baseline, with wrk, alternating the two.
 
-    .venv/bin/python bench/webhook.py [--rounds 3] [--seconds 10] [--connections 16] [--workers N]
+    .venv/bin/python bench/webhook.py [--rounds 5] [--seconds 10] [--connections 16] [--workers N]
 
 Both run under gunicorn.conf.py with the same worker count. The webhook gets
 thousands of distinct requests signed as Twilio signs them (distinct
@@ -226,7 +226,7 @@ def _ms(value: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
