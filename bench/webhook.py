@@ -155,11 +155,14 @@ class Server:
             time.sleep(0.1)
         raise SystemExit(f"{self.name} did not start:\n{Path(self.log.name).read_text()}")
 
+    def workers(self) -> list[str]:
+        """The process ids of the master's workers."""
+        return subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
+
     def worker_cpu_seconds(self) -> float:
         """User and system CPU time of every worker so far."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
         ticks = 0
-        for pid in children.split():
+        for pid in self.workers():
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
         return ticks / os.sysconf("SC_CLK_TCK")
@@ -167,9 +170,8 @@ class Server:
     def worker_rss_mb(self) -> list[tuple[float, float]]:
         """(resident, proportional) MB of each worker: PSS counts memory shared with the master and the
         other workers (the preloaded app) once, split between them."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
         sizes = []
-        for pid in children.split():
+        for pid in self.workers():
             status = Path(f"/proc/{pid}/status").read_text()
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             rss = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024

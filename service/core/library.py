@@ -284,8 +284,7 @@ class Library:
         if scripts:
             return self.pick(scripts, country), "script"
         if not sent.isascii():  # letters only one catalog writes (ạ, ư): none in a message of ASCII
-            marked = unicodedata.normalize("NFC", sent.casefold())
-            own = {self._own_letters[c] for c in marked if c in self._own_letters}
+            own = {self._own_letters[c] for c in marked(sent) if c in self._own_letters}
             if len(own) == 1:
                 return own.pop(), language.OWN_LETTERS
         # Two words of Arabic in Latin letters, or one from a country whose first language is written in Arabic
