@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core import Library
-from .core.backstop import features
+from .core.backstop import Backstop, features
 from .core.questions import OUTSIDE, words
 from .core.replies import START_WORDS, STOP_WORDS
 from .evaluate import DATA, _items, ask_cases, crisis_cases
@@ -94,9 +94,7 @@ def train(library: Library) -> Fitted:
     check = [(t, c) for t, c in tempting if _held_out(t)]
     weights, bias = fit(learn)
 
-    def probability(text: str) -> float:
-        score = bias + sum(weights.get(f, 0.0) for f in features(text))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+    probability = Backstop(weights, bias, threshold=1.0).probability
 
     def by_rules(text: str) -> bool:
         return library.crisis_matcher.detect(text) is not None

@@ -316,6 +316,19 @@ def test_the_shipped_backstop_is_what_training_on_the_shipped_examples_gives(lib
     )
 
 
+def test_the_backstop_scores_exactly_the_features_it_was_trained_on(library):
+    """It scores a message by kind of feature, without naming each (faster): the same sum as naming them."""
+    import math
+
+    from service.core.backstop import features
+
+    backstop = library.content.backstop
+    for case in crisis_cases():
+        for text in (case.text, case.text.upper() + " " + case.text):
+            score = backstop.bias + sum(backstop.weights.get(f, 0.0) for f in features(text))
+            assert backstop.probability(text) == pytest.approx(1 / (1 + math.exp(-score)), abs=1e-12), text
+
+
 def test_the_backstop_only_ever_adds_the_weaker_tier(library):
     """What the rules miss it may flag, softly, naming itself; ordinary questions it leaves alone."""
     missed = "sold my guitar, wrote my letters, i am at peace now"
