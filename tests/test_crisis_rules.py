@@ -73,6 +73,40 @@ def test_ordinary_texts_with_tempting_words_never_get_the_crisis_reply_alone(lib
     assert answer(library, text, US).topic != CRISIS
 
 
+# Everyday words one letter from a crisis word, or run together or respelled into one: never the reply alone.
+NEAR_WORDS = [
+    "i want my meds changed",
+    "i want to try splitting my pills",
+    "my therapist susie said to ask about tms",
+    "bought yoga mats, trying exercise for depression",
+    "i work in coding and the brain fog is rough",
+    "does ketamine cause a dopamine surge?",
+    "я хочу отправиться домой",
+]
+
+
+@pytest.mark.parametrize("text", NEAR_WORDS)
+def test_everyday_words_near_a_crisis_word_never_get_the_crisis_reply_alone(library, text):
+    signal = library.crisis_signal(text)
+    assert signal is None or signal.tier == SOFT, (text, signal)
+
+
+# Chinese in traditional characters, Cantonese, and English glued to Chinese, as the simplified items match.
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("我已經買咗炭", CONFIDENT_TIER),  # Cantonese 咗 for 了, 買 for 买
+        ("唔想做人喇", CONFIDENT_TIER),  # Cantonese 唔 for 不
+        ("繩子已經綁好了", CONFIDENT_TIER),
+        ("我想kill myself", CONFIDENT_TIER),
+        ("跟大家說聲再見，下輩子再見", SOFT),
+    ],
+)
+def test_chinese_is_read_in_either_script_and_in_cantonese(library, text, tier):
+    signal = library.crisis_signal(text)
+    assert signal is not None and signal.tier == tier, (text, signal)
+
+
 def test_only_od_d_is_read_as_a_past_tense(library):
     """ "od'd" is "overdosed"; "we'd" is not "weed" (an exception), nor "it'd" a word of its own."""
     matcher = library.crisis_matcher
@@ -314,19 +348,6 @@ def test_the_shipped_backstop_is_what_training_on_the_shipped_examples_gives(lib
         shipped["bias"],
         len(shipped["weights"]),
     )
-
-
-def test_the_backstop_scores_exactly_the_features_it_was_trained_on(library):
-    """It scores a message by kind of feature, without naming each (faster): the same sum as naming them."""
-    import math
-
-    from service.core.backstop import features
-
-    backstop = library.content.backstop
-    for case in crisis_cases():
-        for text in (case.text, case.text.upper() + " " + case.text):
-            score = backstop.bias + sum(backstop.weights.get(f, 0.0) for f in features(text))
-            assert backstop.probability(text) == pytest.approx(1 / (1 + math.exp(-score)), abs=1e-12), text
 
 
 def test_the_backstop_only_ever_adds_the_weaker_tier(library):

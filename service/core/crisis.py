@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import opencc
+
 CONFIDENT, SOFT = "crisis", "soft"
 # Lists that fire alone, and their tier.
 ALONE = {"phrases": CONFIDENT, "passive": CONFIDENT, "slang": CONFIDENT, "soft": SOFT}
@@ -37,6 +39,7 @@ WINDOW_WORDS = 7  # parts of a rule meet within this many words
 WINDOW_CHARS = 14  # ... or characters, in scripts written without spaces
 WINDOW_ARABIC = 36  # ... or characters of Arabic, spaces included
 FUZZY_MIN_LETTERS = 5  # a word this long may lack a letter, have one extra, or two swapped
+JOINED_MIN = 5  # letters of a phrase run together ("killmyself"): shorter ones are everyday words too
 REPAIR_CACHE = 10_000
 SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not "hanging")
 BIG_NUMBER = 10  # "took 30 pills"
@@ -97,7 +100,9 @@ class Signal:
 class _Reading(NamedTuple):
     """What one token of a message stands for (kept per token: most words repeat from message to message)."""
 
-    forms: tuple[tuple[str, str, str], ...]  # each of its words: repaired (marks kept), folded, in Russian Latin
+    # Each of its words: repaired (marks kept), folded and repaired, in Russian Latin; and whether the first
+    # and the second are a guess (a typo or a doubled letter undone: "changed" as "hanged" may be neither).
+    forms: tuple[tuple[str, str, str, bool, bool], ...]
     single_letters: int  # how many of its words are one letter ("s u i c i d e")
 
 
@@ -114,6 +119,7 @@ class Hit(NamedTuple):
     unit: str  # "word" or "char"
     capped: bool = False  # found only without the marks its language needs: soft at most
     unmarked: bool = False  # found only by reading the sender's marked letters without them ("sống" as "song")
+    guessed: bool = False  # found only by reading a word as a typo of one of ours ("sucide"): soft at most
 
 
 _hit = functools.partial(tuple.__new__, Hit)  # a Hit from a tuple of all its fields: a third of Hit()'s time
@@ -139,6 +145,7 @@ def _emoji_word(emoji: str) -> str:
 
 _UNSPACED = re.compile("[\u2e80-\u9fff\uac00-\ud7af\u1100-\u11ff]")
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_SCRIPT_EDGE = re.compile("(?<=[\u2e80-\u9fff\uac00-\ud7af])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u2e80-\u9fff\uac00-\ud7af])")
 
 
 def unspaced(text: str) -> bool:
@@ -175,6 +182,21 @@ def _latin_spelling(match: re.Match) -> str:
     if len(found) == 2:  # ia, ja -> ya; iu, ju -> yu
         return "y" + found[1]
     return "i"  # j
+
+
+@functools.cache
+def _simplified() -> dict[int, str]:
+    """Each traditional Chinese character that OpenCC's t2s writes as one simplified character (樓 -> 楼), for
+    str.translate: our Chinese items and the messages they are looked for in are both read in simplified
+    characters, whichever the translator or the sender wrote. Character by character, not phrase by phrase,
+    so that an item and a message holding it are always converted alike."""
+    converter = opencc.OpenCC("t2s")
+    table = {}
+    for code in range(0x3400, 0xA000):  # CJK Unified Ideographs and Extension A
+        char = chr(code)
+        if len(simple := converter.convert(char)) == 1 and simple != char:
+            table[code] = simple
+    return table
 
 
 def _cyrillic(text: str) -> bool:
@@ -271,7 +293,7 @@ class _Scanner:
             state = moves[state].get(char) or first.get(char, 0)
             if found := out[state]:
                 hits += [
-                    _hit((locale, concept, item, end - len(item), end, unit, False, False))
+                    _hit((locale, concept, item, end - len(item), end, unit, False, False, False))
                     for item, locale, concept in found
                 ]
         hits.sort(key=_span)
@@ -313,10 +335,12 @@ class CrisisMatcher:
         self._unspaced = _Scanner("char")  # Chinese and Korean items, matched with spaces removed
         self._in_word = _Scanner("arabic")  # Arabic items, matched anywhere, even inside words
         self._latin: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}  # Cyrillic items in Latin
+        written: set[str] = set()  # the words of items as translators wrote them, not respelled as texted
         for locale, lists in lexicons.items():
             spellings = _spelling_pairs(lists.get(SPELLINGS, []))
             for concept in LISTS:
                 for item in lists.get(concept, []):
+                    written.update(_clean(fold(marked(item))).split())
                     for variant in _variants(item, spellings):
                         self._add(locale, concept, variant, locale in marks)
         for name in drug_names:
@@ -337,8 +361,10 @@ class CrisisMatcher:
         self._by_length: dict[int, list[str]] = {}
         for word in self._vocabulary:
             self._by_length.setdefault(len(word), []).append(word)
-        # Only words that name danger may be read through a typo ("suicdie"), not "waiting" as "wanting".
+        # Only words that name danger may be read through a typo ("suicdie"), not "waiting" as "wanting"; and only
+        # as written, not a texted respelling ("surge" is one letter from "shurge", itself two from "surge").
         danger = {w for key, owners in self._words.items() if any(o[1] in TYPO_LISTS for o in owners) for w in key}
+        danger &= written
         long_words = {
             w for w in danger if len(w) >= FUZZY_MIN_LETTERS and w.isalpha() and not unspaced(w) and not in_word(w)
         }
@@ -374,7 +400,7 @@ class CrisisMatcher:
         forms = [(folded, False)] if not marks_matter or folded == text else [(text, False), (folded, True)]
         for form, capped in forms:
             if unspaced(form):
-                self._unspaced.add(_clean(form).replace(" ", ""), locale, concept)
+                self._unspaced.add(_clean(form).replace(" ", "").translate(_simplified()), locale, concept)
                 continue
             if in_word(form):
                 self._in_word.add(arabic_fold(_clean(form)), locale, concept)
@@ -387,8 +413,8 @@ class CrisisMatcher:
                 if all(latin) and latin != words:
                     self._latin.setdefault(latin, []).append((locale, concept, False, " ".join(latin)))
             keys = [words]
-            if len(words) > 1 and concept in ("phrases", "passive", "slang"):
-                keys.append(("".join(words),))  # run together: "killmyself", "wannadie"
+            if len(words) > 1 and concept in ("phrases", "passive", "slang") and len("".join(words)) >= JOINED_MIN:
+                keys.append(("".join(words),))  # run together: "killmyself", "wannadie" (not "ma ts" as "mats")
             for key in keys:
                 self._words.setdefault(key, []).append((locale, concept, capped, " ".join(key)))
 
@@ -455,19 +481,23 @@ class CrisisMatcher:
         characters = None  # the text without spaces, in scripts written without them
         if not raw.isascii():
             if unspaced(raw):
-                characters = _clean(raw).replace(" ", "")
+                characters = _clean(raw).replace(" ", "").translate(_simplified())
                 hits += self._unspaced.scan(characters)
+                raw = _SCRIPT_EDGE.sub(" ", raw)  # "我想kill myself": the Latin words apart, to be read as words
             if self._in_word and in_word(raw):
                 hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", raw)
-        tokens, folded, latin = self._words_of(raw)
+        tokens, folded, latin, *guesses = self._words_of(raw)
         trie, add = self._trie, hits.append
-        for variant in (tokens, folded) if folded != tokens else (tokens,):
+        for variant, guessed in (
+            ((tokens, guesses[0]), (folded, guesses[1])) if folded != tokens else ((tokens, guesses[0]),)
+        ):
             length = len(variant)
+            guessed = guessed if any(guessed) else ()
             for n, word in enumerate(variant):
                 if word.isdigit() and len(word) < 6 and int(word) >= BIG_NUMBER and self._means_follows(variant, n):
-                    add(_hit(("*", "quantity", word, n, n + 1, "word", False, False)))  # "30 pills", not "10 am"
+                    add(_hit(("*", "quantity", word, n, n + 1, "word", False, False, False)))  # "30 pills", not "10 am"
                 node = trie.get(word)
                 if node is None:
                     continue
@@ -476,19 +506,20 @@ class CrisisMatcher:
                     # The folded words find again what the written ones found where folding changed none.
                     if (owners := node.get(None)) is not None and (variant is tokens or tokens[n:end] != folded[n:end]):
                         unmarked = variant is folded
+                        guess = any(guessed[n:end])
                         for locale, concept, capped, item in owners:
                             # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
                             if not (capped and unmarked):
-                                add(_hit((locale, concept, item, n, end, "word", capped, unmarked)))
+                                add(_hit((locale, concept, item, n, end, "word", capped, unmarked, guess)))
                     if end >= length or (node := node.get(variant[end])) is None:
                         break
                     end += 1
-        latin_trie = self._latin_trie  # "ya hochu umeret'"
+        latin_trie, written_guesses = self._latin_trie, guesses[0]  # "ya hochu umeret'"
         for n, word in enumerate(latin):
             node, end = latin_trie.get(word), n + 1
             while node is not None:
                 for locale, concept, _, item in node.get(None, ()):
-                    add(_hit((locale, concept, item, n, end, "word", False, False)))
+                    add(_hit((locale, concept, item, n, end, "word", False, False, any(written_guesses[n:end]))))
                 node = node.get(latin[end]) if end < len(latin) else None
                 end += 1
         return hits, len(tokens) if characters is None else len(characters) // 2
@@ -507,18 +538,18 @@ class CrisisMatcher:
                 node = node.get(words[end]) if end < len(words) else None
         return False
 
-    def _words_of(self, raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    def _words_of(self, raw: str) -> tuple[tuple, ...]:
         """The message's words with texting habits undone: as written (marks kept), folded, and read as
-        Russian in Latin letters ("" for a word not in Latin letters)."""
+        Russian in Latin letters ("" for a word not in Latin letters); then for the first two, whether each
+        word is a guess."""
         readings = list(map(self._read_token, raw.split()))
         if sum(map(_SINGLE_LETTERS, readings)) >= 3:  # "s u i c i d e"
             words = [word for token in raw.split() for word in self._split_token(token)]
             readings = [self._read_words((word,)) for word in self._join_spelled(words)]
         forms = [*_chain(map(_FORMS, readings))]
         if not forms:
-            return (), (), ()
-        written, folded, latin = zip(*forms, strict=False)
-        return written, folded, latin
+            return (), (), (), (), ()
+        return tuple(zip(*forms, strict=True))
 
     def _token_reading(self, token: str) -> _Reading:
         return self._read_words(self._split_token(token))
@@ -529,7 +560,8 @@ class CrisisMatcher:
         for word in words:
             written = self._repair(word) if word.isascii() else word
             folded = written if written.isascii() else self._repair(fold(written))
-            forms.append((written, folded, russian_latin(written) if written.isascii() else ""))
+            latin = russian_latin(written) if written.isascii() else ""
+            forms.append((written, folded, latin, _guess(word, written), _guess(fold(word), folded)))
         return _Reading(tuple(forms), sum(len(word) == 1 for word in words))
 
     def _split_token(self, token: str) -> tuple[str, ...]:
@@ -607,7 +639,8 @@ class CrisisMatcher:
             (
                 c
                 for c in found
-                if one_edit(word, c)
+                if c[0] == word[0]  # a typo seldom touches the first letter: "changed" is not "hanged"
+                and one_edit(word, c)
                 and (len(c) != len(word) or len(c) >= SUBSTITUTION_MIN or sorted(c) == sorted(word))
             ),
             key=lambda c: (len(word) - len(c), c),
@@ -645,29 +678,31 @@ def _judge(
     by: dict[str, list[Hit]] = {}
     for hit in hits:
         by.setdefault(hit.concept, []).append(hit)
+    short = words <= SHORT_MESSAGE
     confident: list[tuple[str, tuple[Hit, ...]]] = []
     soft: str | None = None
     for concept, tier in ALONE.items():
         for hit in by.get(concept, ()):
             rule = f"{locale}: {concept} '{hit.item}'"
-            if tier == CONFIDENT and not hit.capped:
+            doubt = _doubt((hit,), short)
+            if tier == CONFIDENT and not doubt:
                 confident.append((rule, (hit,)))
             else:
-                soft = soft or rule + (" (without its marks)" if hit.capped else "")
+                soft = soft or rule + doubt
     for combination in CONFIDENT_RULES:
         if confident and not every:
             break
         parts = _meet(by, combination)
-        if parts and not any(p.capped for p in parts):
+        if parts and not _doubt(parts, short):
             confident.append((_name(locale, parts), parts))
         elif parts:
-            soft = soft or _name(locale, parts) + " (without its marks)"
-    if not confident and words <= SHORT_MESSAGE:
+            soft = soft or _name(locale, parts) + _doubt(parts, short)
+    if not confident and short:
         for hit in by.get("harm", ()):
             if len(hit.item.replace(" ", "")) < (2 if hit.unit == "char" else 4):
                 continue
-            if hit.capped:  # "tu tu": tự tử (suicide) or từ từ (slowly), written without marks
-                soft = soft or f"{locale}: harm '{hit.item}' alone (without its marks)"
+            if doubt := _doubt((hit,), short):  # "tu tu": tự tử (suicide) or từ từ (slowly), written without marks
+                soft = soft or f"{locale}: harm '{hit.item}' alone{doubt}"
                 continue
             confident.append((f"{locale}: harm '{hit.item}' alone", (hit,)))
             break
@@ -680,6 +715,22 @@ def _judge(
                 soft = _name(locale, parts)
                 break
     return (SOFT, [(soft, ())]) if soft else None
+
+
+def _doubt(parts: tuple[Hit, ...], short: bool) -> str:
+    """Why hits that would make a confident match make only a soft one, or "" when nothing doubts them. A word
+    read as a typo of ours is trusted in a message of a few words ("suicde", "kill myslef"), not in a longer
+    one, where it is more often an everyday word one letter away ("splitting my pills", "хочу отправиться")."""
+    if any(p.capped for p in parts):
+        return " (without its marks)"
+    if not short and any(p.guessed for p in parts):
+        return " (read as a typo)"
+    return ""
+
+
+def _guess(word: str, read: str) -> bool:
+    """Whether ``read`` is a guess at ``word``: more than its runs of a letter cut to two or to one."""
+    return read != word and read != squeeze(word) and read != _REPEATS.sub(r"\1\1", word)
 
 
 def _outside(exception: Hit, parts: tuple[Hit, ...]) -> bool:
@@ -792,7 +843,13 @@ def _word_trie(items: dict[tuple[str, ...], list]) -> dict:
 
 def _variants(item: str, spellings) -> list[str]:
     """``item`` and its forms with its words texted as people text them, several at once ("ko mun song"),
-    and an elided word also written glued, as texts often have it ("j'ai" and "jai")."""
+    and an elided word also written glued, as texts often have it ("j'ai" and "jai"); in Chinese, texted
+    and Cantonese forms inside it ("唔想活" for "不想活", "買咗" for "買了")."""
+    if unspaced(item):  # no spaces to find words by: a texted form stands in for its word wherever it is
+        variants = [marked(item)]
+        for word, texted in spellings.items():
+            variants += [v.replace(word, t) for v in variants if word in v for t in texted]
+        return variants[: MAX_TEXTED + 1]
     glued = _ELISION.sub(r"\1", item)
     variants = []
     for base in (item, glued) if glued != item else (item,):
