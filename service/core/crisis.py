@@ -506,7 +506,7 @@ class CrisisMatcher:
                     # The folded words find again what the written ones found where folding changed none.
                     if (owners := node.get(None)) is not None and (variant is tokens or tokens[n:end] != folded[n:end]):
                         unmarked = variant is folded
-                        guess = any(guessed[n:end])
+                        guess = bool(guessed) and any(guessed[n:end])
                         for locale, concept, capped, item in owners:
                             # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
                             if not (capped and unmarked):
@@ -549,7 +549,7 @@ class CrisisMatcher:
         forms = [*_chain(map(_FORMS, readings))]
         if not forms:
             return (), (), (), (), ()
-        return tuple(zip(*forms, strict=True))
+        return tuple(zip(*forms, strict=False))
 
     def _token_reading(self, token: str) -> _Reading:
         return self._read_words(self._split_token(token))
