@@ -107,6 +107,13 @@ def test_chinese_is_read_in_either_script_and_in_cantonese(library, text, tier):
     assert signal is not None and signal.tier == tier, (text, signal)
 
 
+def test_crisis_words_in_latin_letters_amid_another_script_get_that_scripts_reply(library):
+    """ "我想kill myself": English words found, the Chinese reply (with China's line), as the ordinary answer is."""
+    reply = answer(library, "我想kill myself", Sender(WHATSAPP, "CN"))
+    assert reply.topic == CRISIS and reply.locale == "zh", reply
+    assert answer(library, "kill myself", Sender(SMS, "CN")).locale == "en"
+
+
 def test_only_od_d_is_read_as_a_past_tense(library):
     """ "od'd" is "overdosed"; "we'd" is not "weed" (an exception), nor "it'd" a word of its own."""
     matcher = library.crisis_matcher

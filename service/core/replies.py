@@ -2,6 +2,7 @@
 
 import functools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import phonenumbers
@@ -87,7 +88,7 @@ def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by
     carrier_word = text in STOP_WORDS or text in START_WORDS  # never read as anything else
     signal = None if carrier_word else library.crisis_signal(body)
     if signal is not None and signal.tier == CONFIDENT:
-        locale = _crisis_locale(library, signal, sender)
+        locale = _crisis_locale(library, signal, sender, written=library.script_locales(text))
         crisis = library.for_channel(locale, sender.channel, library.crisis(locale, sender.country))
         return Reply((crisis,), CRISIS, locale, why=f"crisis: {signal.rule}")
     if carrier_word:
@@ -160,10 +161,16 @@ def _ordinary(
     return menu, UNKNOWN, 1, f"not understood, {locale} ({how}): {found.why}", NOT_UNDERSTOOD
 
 
-def _crisis_locale(library: Library, signal: Signal, sender: Sender, prefer: str | None = None) -> str:
+def _crisis_locale(
+    library: Library, signal: Signal, sender: Sender, prefer: str | None = None, written: Collection[str] = ()
+) -> str:
     """The language of the crisis reply: of the crisis words found, if we serve it; else of the ordinary answer,
-    the sender's country, or the default (German words from Germany: the English reply with Germany's line)."""
+    the sender's country, or the default (German words from Germany: the English reply with Germany's line).
+    Words of a language in Latin letters amid another script are read in that script's language ("我想kill
+    myself" gets the Chinese reply), as the ordinary answer is."""
     served = signal.locales & set(library.locales)
+    if written and not served.intersection(written):
+        served = frozenset(written)
     if prefer in served:
         return prefer
     if served:
