@@ -143,9 +143,10 @@ def _emoji_word(emoji: str) -> str:
     return "emoji" + EMOJI[emoji][0]  # a word no language writes
 
 
-_UNSPACED = re.compile("[\u2e80-\u9fff\uac00-\ud7af\u1100-\u11ff]")
+_UNSPACED_CHARS = "[\u2e80-\u9fff\uac00-\ud7af\u1100-\u11ff]"  # Chinese, Japanese, Korean
+_UNSPACED = re.compile(_UNSPACED_CHARS)
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
-_SCRIPT_EDGE = re.compile("(?<=[\u2e80-\u9fff\uac00-\ud7af])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u2e80-\u9fff\uac00-\ud7af])")
+_SCRIPT_EDGE = re.compile(f"(?<={_UNSPACED_CHARS})(?=[a-z0-9])|(?<=[a-z0-9])(?={_UNSPACED_CHARS})")
 
 
 def unspaced(text: str) -> bool:
@@ -488,10 +489,10 @@ class CrisisMatcher:
                 hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", raw)
-        tokens, folded, latin, *guesses = self._words_of(raw)
+        tokens, folded, latin, tokens_guessed, folded_guessed = self._words_of(raw)
         trie, add = self._trie, hits.append
         for variant, guessed in (
-            ((tokens, guesses[0]), (folded, guesses[1])) if folded != tokens else ((tokens, guesses[0]),)
+            ((tokens, tokens_guessed), (folded, folded_guessed)) if folded != tokens else ((tokens, tokens_guessed),)
         ):
             length = len(variant)
             guessed = guessed if any(guessed) else ()
@@ -514,12 +515,12 @@ class CrisisMatcher:
                     if end >= length or (node := node.get(variant[end])) is None:
                         break
                     end += 1
-        latin_trie, written_guesses = self._latin_trie, guesses[0]  # "ya hochu umeret'"
+        latin_trie = self._latin_trie  # "ya hochu umeret'"
         for n, word in enumerate(latin):
             node, end = latin_trie.get(word), n + 1
             while node is not None:
                 for locale, concept, _, item in node.get(None, ()):
-                    add(_hit((locale, concept, item, n, end, "word", False, False, any(written_guesses[n:end]))))
+                    add(_hit((locale, concept, item, n, end, "word", False, False, any(tokens_guessed[n:end]))))
                 node = node.get(latin[end]) if end < len(latin) else None
                 end += 1
         return hits, len(tokens) if characters is None else len(characters) // 2
