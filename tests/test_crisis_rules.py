@@ -91,6 +91,14 @@ def test_everyday_words_near_a_crisis_word_never_get_the_crisis_reply_alone(libr
     assert signal is None or signal.tier == SOFT, (text, signal)
 
 
+def test_a_letter_doubled_for_emphasis_in_a_long_message_stays_confident(library):
+    """ "matarr" is emphasis, not a guess; "deed" read as "ded" (a short word made shorter) is one."""
+    signal = library.crisis_signal("me quiero matarr y ya compré las pastillas")
+    assert signal is not None and signal.tier == CONFIDENT_TIER, signal
+    signal = library.crisis_signal("i will deed tonight for sure")
+    assert signal is None or signal.tier == SOFT, signal
+
+
 # Chinese in traditional characters, Cantonese, and English glued to Chinese, as the simplified items match.
 @pytest.mark.parametrize(
     ("text", "tier"),
