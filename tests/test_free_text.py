@@ -29,6 +29,18 @@ def test_a_short_unclear_text_takes_the_senders_country(library):
     assert answer(library, "ok", Sender(SMS, "US")).locale == "en"
 
 
+@pytest.mark.parametrize(
+    ("text", "country", "locale"),
+    [("hi", "US", "en"), ("hi", "BR", "en"), ("hi", "VN", "vi"), ("oi", "BR", "pt"), ("alo", "HT", "ht")],
+)
+def test_a_greeting_several_catalogs_write_takes_the_senders_country(library, text, country, locale):
+    """ "hi" is in the English, Tagalog and Vietnamese catalogs alike, and two letters say nothing of which: the
+    country decides, else the default language (it took whichever language's letters scored best: "hi" from the
+    US got the Vietnamese menu)."""
+    reply = answer(library, text, Sender(SMS, country))
+    assert reply.locale == locale, reply.why
+
+
 def test_a_word_other_scripts_catalogs_also_write_leaves_a_latin_text_in_its_language(library):
     """The word TRD is in the Arabic, Korean, Russian and Chinese catalogs too: one such word does not take a Spanish
     question there (it used to, to whichever of them a set's order gave first)."""

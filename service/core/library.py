@@ -313,7 +313,12 @@ class Library:
         if voted:  # our words decide between languages whose letters are close
             most = max(votes[loc] for loc in voted)
             chosen = {loc for loc in voted if votes[loc] == most}
-            return min(chosen, key=lambda loc: (scores.get(loc, math.inf), loc)), "our words"
+            best = min(chosen, key=lambda loc: (scores.get(loc, math.inf), loc))
+            if len(chosen) > 1 and letters < language.SHORT:  # "hi" is English, Tagalog and Vietnamese alike:
+                # too few letters to tell them apart, so the country decides, else the default language
+                fallback = self.default_locale if self.default_locale in chosen else best
+                return self._country_or_default(country, chosen, fallback), "our words and country"
+            return best, "our words"
         if letters >= language.SHORT and len(close) == 1:
             return ranked[0], "letters"
         return self._country_or_default(country, close, ranked[0]), "letters and country"
