@@ -17,6 +17,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import fmean
 
 from .core import Library
 from .core.backstop import Backstop, features
@@ -27,7 +28,10 @@ from .evaluate import DATA, _items, ask_cases, crisis_cases
 EPOCHS = 25
 RATE = 0.3
 L2 = 1e-4
-MAX_FALSE_ALARMS = 0.10  # rules and backstop together, of held-out tempting texts: the soft-flag budget itself
+# Of held-out tempting texts (written to look like crisis), the share rules and backstop together may flag:
+# the threshold is read off one held-out fifth, and where its 10% point fell was luck (0.77-0.84 across data
+# and folds); 11% keeps recall on the fresh sets where it was (docs/PERFORMANCE.md).
+MAX_FALSE_ALARMS = 0.11
 KEEP = 0.02  # weights smaller than this are left out of the file
 TRAIN = DATA / "crisis_train"
 
@@ -132,6 +136,10 @@ def save(fitted: Fitted, path: Path) -> None:
 TOPIC_EPOCHS = 10
 TOPIC_RATE = 0.5
 TOPIC_BIAS_RATE = 0.05
+# Fits averaged, each with its own shuffled order: one order's luck moved single questions across the
+# thresholds whenever a text was added (development split, rightly abstained: 92.4% or 93.9% by seed alone,
+# 95.5% averaged over five; docs/PERFORMANCE.md).
+SEEDS = 5
 TOPIC_KEEP = 0.01  # terms whose weights are all smaller than this are left out of the file
 
 
@@ -167,12 +175,14 @@ def fit_topics(data: list[tuple[list[str], str]], classes: tuple[str, ...], seed
             top = max(scores)
             exps = [math.exp(s - top) for s in scores]
             total = sum(exps)
-            for c in range(len(classes)):
-                error = exps[c] / total - (1.0 if c == index[label] else 0.0)
+            errors = [e / total for e in exps]
+            errors[index[label]] -= 1.0
+            for c, error in enumerate(errors):
                 bias[c] -= TOPIC_BIAS_RATE * error
-                for f, row in zip(names, rows, strict=True):
+            for f, row in zip(names, rows, strict=True):  # each (term, class) moves once: the order is free
+                square = squares.setdefault(f, [0.0] * len(classes))
+                for c, error in enumerate(errors):
                     grad = error + L2 * row[c]
-                    square = squares.setdefault(f, [0.0] * len(classes))
                     square[c] += grad * grad
                     row[c] -= TOPIC_RATE * grad / math.sqrt(square[c] + 1e-9)
     return weights, bias
@@ -183,7 +193,10 @@ def train_topics(library: Library) -> dict:
     classes = (*library.content.topics, OUTSIDE)
     locales = {}
     for locale in sorted(library.locales):
-        weights, bias = fit_topics(topic_examples(library, locale), classes)
+        data = topic_examples(library, locale)
+        fits = [fit_topics(data, classes, seed) for seed in range(SEEDS)]
+        weights = {term: [fmean(c) for c in zip(*(w[term] for w, _ in fits), strict=True)] for term in fits[0][0]}
+        bias = [fmean(c) for c in zip(*(b for _, b in fits), strict=True)]
         kept = {
             term: [round(w, 3) for w in row]
             for term, row in sorted(weights.items())

@@ -49,6 +49,13 @@ NOT_CONFIDENT = [
     "mdr je suis mort de rire",
     "từ từ thôi",
     "em cần tư vấn",
+    # Looking after one's medicines: found trying set 4's questions (a prescription written, pills counted or
+    # kept close so as not to forget, one medicine "junto con" another)
+    "my doctor wrote me a prescription for lithium",
+    "i keep my meds next to me on the nightstand so i remember",
+    "i counted my pills and the pharmacy gave me too few",
+    "me dieron quetiapina junto con el antidepresivo, es normal?",
+    "me passaram lítio junto com a sertralina",
 ]
 
 

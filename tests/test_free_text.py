@@ -93,7 +93,7 @@ def test_the_frozen_third_stays_at_its_floors(library):
     scores = score_ask(library, ask_cases(), "frozen").values()
     assert sum(s.right_language for s in scores) / sum(s.total for s in scores) >= 0.95
     assert sum(s.right_topic for s in scores) / sum(s.answerable for s in scores) >= 0.89
-    assert sum(s.abstained for s in scores) / sum(s.unanswerable for s in scores) >= 0.85
+    assert sum(s.abstained for s in scores) / sum(s.unanswerable for s in scores) >= 0.89
 
 
 # -- questions answered from the article -------------------------------------------------------------------
