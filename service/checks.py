@@ -16,7 +16,20 @@ from babel.core import get_global
 from babel.messages.pofile import read_po
 
 from .content import TEMPLATE, catalog_paths, display_path, load_library, read_catalog
-from .core import CHANNELS, SMS, SOURCE_LOCALE, Budget, ContentError, Library, Message, Problem, Sender, pick_locale
+from .core import (
+    CHANNELS,
+    SMS,
+    SOURCE_LOCALE,
+    Budget,
+    ContentError,
+    Library,
+    Message,
+    Problem,
+    Sender,
+    needs,
+    pick_locale,
+)
+from .core.questions import beyond_form
 
 
 def check(content_dir: Path, translations_dir: Path, default_locale: str = "en") -> list[Problem]:
@@ -33,6 +46,7 @@ def check(content_dir: Path, translations_dir: Path, default_locale: str = "en")
         problems += _catalog_problems(locale, po_path, messages)
     problems += _glued_addresses(library)
     problems += _unreachable_keywords(library)
+    problems += _beyond_in_the_article(library)
     problems += _budget_problems(library)
     with_contact = load_library(content_dir, translations_dir, default_locale, contact=SAMPLE_CONTACT)
     problems += _carrier_problems(with_contact)
@@ -243,6 +257,29 @@ def _glued_addresses(library: Library) -> list[Problem]:
                         message.topic,
                     )
                 )
+    return problems
+
+
+def _beyond_in_the_article(library: Library) -> list[Problem]:
+    """A subject listed as one our article never mentions (``words beyond``) must not be in its paragraphs or
+    example questions: a question about it would get the menu although the article answers it."""
+    problems = []
+    listed = library.content.words[needs.BEYOND]
+    for locale in library.locales:
+        if (pattern := library.beyond[locale]) is None:
+            continue
+        for topic in library.content.topics.values():
+            for message in (*topic.paragraphs, *topic.questions):
+                text = library.text(locale, message) or ""
+                if named := pattern.search(beyond_form(text)):
+                    problems.append(
+                        Problem(
+                            *_where(library, locale, listed),
+                            f"{locale}: 'words beyond' lists '{named.group()}', but {message.context!r} says it: "
+                            "take it off the list (our article does mention it)",
+                            locale,
+                        )
+                    )
     return problems
 
 

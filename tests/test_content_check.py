@@ -104,3 +104,16 @@ def test_preview_and_report(runner):
     assert result.exit_code != 0 and "choose one of" in result.output
     report = runner.invoke(args=["content", "report"]).output
     assert all(locale in report for locale in ("ar", "zh", "vi", "ht"))
+
+
+def test_a_subject_listed_as_beyond_the_article_that_it_mentions_is_named(content_copy):
+    """`words beyond` lists subjects our article never mentions: one its paragraphs do mention (lithium) would send
+    questions the article answers to the menu, so `content check` names the list's file and line."""
+    messages = content_copy / "content" / "messages.yaml"
+    text = messages.read_text()
+    changed = text.replace("ALCOHOL, BEER, BEERS,", "ALCOHOL, LITHIUM, BEER, BEERS,")
+    assert changed != text
+    messages.write_text(changed)
+    problems = check(content_copy / "content", content_copy / "translations")
+    named = [p for p in problems if "'words beyond' lists 'lithium'" in p.text]
+    assert named and named[0].path.endswith("messages.yaml") and named[0].line > 1

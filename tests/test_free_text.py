@@ -41,6 +41,41 @@ def test_a_greeting_several_catalogs_write_takes_the_senders_country(library, te
     assert reply.locale == locale, reply.why
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("can I have a few beers on my lithium", "US"),
+        ("is ketamine good for depression", "US"),
+        ("puedo tomar unas chelas con el litio?", "MX"),
+        ("je suis enceinte, je peux continuer la sertraline ?", "FR"),
+        ("리튬 먹는 중인데 소주 마셔도 돼요?", "KR"),
+        ("喝酒会影响碳酸锂吗", "CN"),
+        ("هل الكحول مع الليثيوم خطر", "EG"),
+    ],
+)
+def test_a_question_naming_a_subject_the_article_never_mentions_gets_the_menu(library, text, country):
+    """Each catalog's `words beyond` (alcohol, pregnancy, ketamine...): the lithium paragraph does not answer "a few
+    beers on lithium", so the menu does, in the question's language."""
+    reply = answer(library, text, Sender(SMS, country))
+    assert reply.topic == "unknown" and "never mentions" in reply.why, reply.why
+    assert library.message("not_answered", reply.locale) in reply.text
+
+
+def test_subjects_beyond_the_article_are_found_as_words_or_their_starts():
+    from service.core.questions import beyond_form, beyond_pattern
+
+    pattern = beyond_pattern(["PREGNAN", "VIN", "술", "أرق", "怀孕", "MAGIC MUSHROOMS"])
+
+    def named(text: str) -> bool:
+        return bool(pattern.search(beyond_form(text)))
+
+    assert named("im pregnant") and named("Pregnancy test?") and named("magic mushrooms for TRD")
+    assert named("un verre de vin") and not named("vingt ans de dépression")  # short: a whole word only
+    assert named("술을 마셔도 돼요") and not named("TMS 시술 받아도 돼요")  # Korean: particles, not a word's end
+    assert named("عندي أرق") and named("والارق") and not named("ارقام")  # attached prefixes, not a longer word
+    assert named("我怀孕了")
+
+
 def test_a_word_other_scripts_catalogs_also_write_leaves_a_latin_text_in_its_language(library):
     """The word TRD is in the Arabic, Korean, Russian and Chinese catalogs too: one such word does not take a Spanish
     question there (it used to, to whichever of them a set's order gave first)."""
@@ -93,7 +128,7 @@ def test_the_frozen_third_stays_at_its_floors(library):
     scores = score_ask(library, ask_cases(), "frozen").values()
     assert sum(s.right_language for s in scores) / sum(s.total for s in scores) >= 0.95
     assert sum(s.right_topic for s in scores) / sum(s.answerable for s in scores) >= 0.89
-    assert sum(s.abstained for s in scores) / sum(s.unanswerable for s in scores) >= 0.89
+    assert sum(s.abstained for s in scores) / sum(s.unanswerable for s in scores) >= 0.9
 
 
 # -- questions answered from the article -------------------------------------------------------------------

@@ -19,7 +19,18 @@ from .model import Catalog, Content, Message, Problem
 from .normalize import compact, normalize
 from .pages import TopicPages, answer_pages, topic_messages, topic_pages
 from .paging import CHANNELS, SMS
-from .questions import NOTHING_ASKED, OUTSIDE, Document, Found, QuestionIndex, common_forms, terms, words
+from .questions import (
+    NOTHING_ASKED,
+    OUTSIDE,
+    Document,
+    Found,
+    QuestionIndex,
+    beyond_form,
+    beyond_pattern,
+    common_forms,
+    terms,
+    words,
+)
 from .segments import gsm_fold, gsm_friendly
 
 T = TypeVar("T")
@@ -108,6 +119,8 @@ class Library:
         self.common_words = {locale: self._forms(locale, small) for locale in self.locales}
         idle = (*small, content.words[needs.CHATTER])
         self.idle_words = {locale: self._forms(locale, idle) for locale in self.locales}
+        beyond = content.words[needs.BEYOND]
+        self.beyond = {locale: beyond_pattern(self.words(locale, beyond)) for locale in self.locales}
         self._cache: dict[tuple, Any] = {}
         self.keyword_replies: dict[tuple, Any] = {}  # (text, channel, country, opted out) -> Reply: replies.answer
 
@@ -227,6 +240,8 @@ class Library:
         groups = words(text, syllables, self.common_words[locale], normalized)
         if not groups or not words(text, syllables, self.idle_words[locale], normalized):
             return NOTHING_ASKED  # the second reading only for a message with words of its own
+        if (beyond := self.beyond[locale]) and (named := beyond.search(beyond_form(text))):
+            return Found(None, (), 0.0, 0.0, 0.0, f"names '{named.group()}', which our article never mentions")
         return self.question_indexes[locale].find(groups)
 
     def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:

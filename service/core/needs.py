@@ -42,13 +42,14 @@ MESSAGES = {
 }
 
 # messages.yaml, words:
-MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS, CHATTER, COMMON = (
+MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS, CHATTER, COMMON, BEYOND = (
     "menu",
     "help",
     "language",
     "greetings",
     "chatter",
     "common",
+    "beyond",
 )
 WORDS = {
     MENU_WORDS: "the words that ask for the menu",
@@ -57,6 +58,7 @@ WORDS = {
     GREETINGS: "greetings and small words that tell a short message's language",
     CHATTER: "what people text between questions that asks nothing (thanks, got it, bye)",
     COMMON: "small words left out when a question is looked up in the article",
+    BEYOND: "subjects our article never mentions: a question that names one gets the menu",
 }
 
 # crisis.yaml, messages:

@@ -172,6 +172,31 @@ def _word_terms(word: str, common: frozenset[str]) -> list[tuple[str, ...]]:
     return [(word[:STEM], word)]  # the stem finds the word's family, the word itself what it is
 
 
+def beyond_form(text: str) -> str:
+    """``text`` in the form subjects our article never mentions are looked for in: normalized, Arabic folded."""
+    folded = normalize(text)
+    return arabic_fold(folded) if _ARABIC.search(folded) else folded
+
+
+def beyond_pattern(entries: Iterable[str]) -> re.Pattern[str] | None:
+    """What finds, in ``beyond_form(text)``, a subject our article never mentions (``words beyond``): an entry as a
+    whole word, or as the start of one when it has at least STEM letters ("pregnan": pregnancy) or is Korean (its
+    particles follow: 술을); anywhere in Chinese, written without spaces; in Arabic, with its attached prefixes and
+    suffixes."""
+    parts = []
+    for entry in sorted({beyond_form(e) for e in entries} - {""}, key=lambda e: (-len(e), e)):
+        if _HAN.search(entry):
+            parts.append(re.escape(entry))
+            continue
+        if _ARABIC.search(entry):  # its attached prefixes and suffixes, not any longer word: ارق is not ارقام
+            prefixes, suffixes = "|".join(_AR_PREFIXES), "|".join(_AR_SUFFIXES)
+            parts.append(rf"(?<!\w)(?:{prefixes})?{re.escape(entry)}(?:{suffixes})?(?!\w)")
+            continue
+        open_end = len(entry) >= STEM or _HANGUL.search(entry)
+        parts.append(r"(?<!\w)" + re.escape(entry) + ("" if open_end else r"(?!\w)"))
+    return re.compile("|".join(parts)) if parts else None
+
+
 class TopicModel:
     """A logistic regression from a question's index terms to its topic, or to OUTSIDE: one language's weights
     (term -> a weight per class) and the classes' biases."""
