@@ -29,7 +29,6 @@ from .core import (
     needs,
     pick_locale,
 )
-from .core.questions import beyond_form
 
 
 def check(content_dir: Path, translations_dir: Path, default_locale: str = "en") -> list[Problem]:
@@ -266,16 +265,15 @@ def _beyond_in_the_article(library: Library) -> list[Problem]:
     problems = []
     listed = library.content.words[needs.BEYOND]
     for locale in library.locales:
-        if (pattern := library.beyond[locale]) is None:
+        if not library.beyond[locale]:
             continue
         for topic in library.content.topics.values():
             for message in (*topic.paragraphs, *topic.questions):
-                text = library.text(locale, message) or ""
-                if named := pattern.search(beyond_form(text)):
+                if named := library.beyond[locale].find(library.text(locale, message) or ""):
                     problems.append(
                         Problem(
                             *_where(library, locale, listed),
-                            f"{locale}: 'words beyond' lists '{named.group()}', but {message.context!r} says it: "
+                            f"{locale}: 'words beyond' lists '{named}', but {message.context!r} says it: "
                             "take it off the list (our article does mention it)",
                             locale,
                         )

@@ -62,14 +62,12 @@ def test_a_question_naming_a_subject_the_article_never_mentions_gets_the_menu(li
 
 
 def test_subjects_beyond_the_article_are_found_as_words_or_their_starts():
-    from service.core.questions import beyond_form, beyond_pattern
+    from service.core.questions import Beyond
 
-    pattern = beyond_pattern(["PREGNAN", "VIN", "술", "أرق", "怀孕", "MAGIC MUSHROOMS"])
-
-    def named(text: str) -> bool:
-        return bool(pattern.search(beyond_form(text)))
+    named = Beyond(["PREGNAN", "VIN", "술", "أرق", "怀孕", "MAGIC MUSHROOM", "GUEULE DE BOIS"]).find
 
     assert named("im pregnant") and named("Pregnancy test?") and named("magic mushrooms for TRD")
+    assert named("j'ai la gueule de bois") and not named("la gueule de boisson")
     assert named("un verre de vin") and not named("vingt ans de dépression")  # short: a whole word only
     assert named("술을 마셔도 돼요") and not named("TMS 시술 받아도 돼요")  # Korean: particles, not a word's end
     assert named("عندي أرق") and named("والارق") and not named("ارقام")  # attached prefixes, not a longer word

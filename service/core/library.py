@@ -22,11 +22,10 @@ from .paging import CHANNELS, SMS
 from .questions import (
     NOTHING_ASKED,
     OUTSIDE,
+    Beyond,
     Document,
     Found,
     QuestionIndex,
-    beyond_form,
-    beyond_pattern,
     common_forms,
     terms,
     words,
@@ -120,7 +119,7 @@ class Library:
         idle = (*small, content.words[needs.CHATTER])
         self.idle_words = {locale: self._forms(locale, idle) for locale in self.locales}
         beyond = content.words[needs.BEYOND]
-        self.beyond = {locale: beyond_pattern(self.words(locale, beyond)) for locale in self.locales}
+        self.beyond = {locale: Beyond(self.words(locale, beyond)) for locale in self.locales}
         self._cache: dict[tuple, Any] = {}
         self.keyword_replies: dict[tuple, Any] = {}  # (text, channel, country, opted out) -> Reply: replies.answer
 
@@ -240,8 +239,8 @@ class Library:
         groups = words(text, syllables, self.common_words[locale], normalized)
         if not groups or not words(text, syllables, self.idle_words[locale], normalized):
             return NOTHING_ASKED  # the second reading only for a message with words of its own
-        if (beyond := self.beyond[locale]) and (named := beyond.search(beyond_form(text))):
-            return Found(None, (), 0.0, 0.0, 0.0, f"names '{named.group()}', which our article never mentions")
+        if self.beyond[locale] and (named := self.beyond[locale].find(text, normalized)):
+            return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', which our article never mentions")
         return self.question_indexes[locale].find(groups)
 
     def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:

@@ -16,6 +16,7 @@ core, and the tokenizers below (one per script) are the part that matters.
 """
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -172,29 +173,56 @@ def _word_terms(word: str, common: frozenset[str]) -> list[tuple[str, ...]]:
     return [(word[:STEM], word)]  # the stem finds the word's family, the word itself what it is
 
 
-def beyond_form(text: str) -> str:
+def beyond_form(text: str, normalized: str | None = None) -> str:
     """``text`` in the form subjects our article never mentions are looked for in: normalized, Arabic folded."""
-    folded = normalize(text)
+    folded = normalize(text) if normalized is None else normalized
     return arabic_fold(folded) if _ARABIC.search(folded) else folded
 
 
-def beyond_pattern(entries: Iterable[str]) -> re.Pattern[str] | None:
-    """What finds, in ``beyond_form(text)``, a subject our article never mentions (``words beyond``): an entry as a
-    whole word, or as the start of one when it has at least STEM letters ("pregnan": pregnancy) or is Korean (its
-    particles follow: 술을); anywhere in Chinese, written without spaces; in Arabic, with its attached prefixes and
-    suffixes."""
-    parts = []
-    for entry in sorted({beyond_form(e) for e in entries} - {""}, key=lambda e: (-len(e), e)):
-        if _HAN.search(entry):
-            parts.append(re.escape(entry))
-            continue
-        if _ARABIC.search(entry):  # its attached prefixes and suffixes, not any longer word: ارق is not ارقام
-            prefixes, suffixes = "|".join(_AR_PREFIXES), "|".join(_AR_SUFFIXES)
-            parts.append(rf"(?<!\w)(?:{prefixes})?{re.escape(entry)}(?:{suffixes})?(?!\w)")
-            continue
-        open_end = len(entry) >= STEM or _HANGUL.search(entry)
-        parts.append(r"(?<!\w)" + re.escape(entry) + ("" if open_end else r"(?!\w)"))
-    return re.compile("|".join(parts)) if parts else None
+class Beyond:
+    """Subjects our article never mentions (``words beyond``), found in a message: an entry as a whole word, or as
+    the start of one when it has at least STEM letters ("pregnan": pregnancy) or is Korean (its particles follow:
+    술을); a phrase from the start of a word; anywhere in Chinese, written without spaces; in Arabic, a word with
+    its attached prefixes and suffixes (والكحول, but ارق is not ارقام). One set or dictionary lookup a word: the
+    check runs on every question."""
+
+    def __init__(self, entries: Iterable[str]):
+        forms = {beyond_form(e) for e in entries} - {""}
+        self.unspaced = tuple(sorted(f for f in forms if _HAN.search(f)))
+        spaced = forms.difference(self.unspaced)
+        self.phrases = tuple(sorted(f" {f}" + ("" if len(f.split()[-1]) >= STEM else " ") for f in spaced if " " in f))
+        self.words: dict[str, str] = {}  # a word as written -> the entry it is
+        self.starts: dict[str, list[str]] = {}  # an entry's first STEM letters (Korean: first syllable) -> entries
+        for word in sorted(f for f in spaced if " " not in f):
+            if _ARABIC.search(word):
+                for prefix, suffix in itertools.product(("", *_AR_PREFIXES), ("", *_AR_SUFFIXES)):
+                    self.words.setdefault(prefix + word + suffix, word)
+                continue
+            self.words[word] = word
+            if _HANGUL.search(word) or len(word) >= STEM:
+                self.starts.setdefault(word[:1] if _HANGUL.search(word) else word[:STEM], []).append(word)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases or self.unspaced)
+
+    def find(self, text: str, normalized: str | None = None) -> str | None:
+        """The first subject of the list that ``text`` names, or None (``normalized``: ``normalize(text)``)."""
+        folded = beyond_form(text, normalized)
+        words, starts = self.words.get, self.starts.get
+        for token in folded.split():
+            if (entry := words(token)) is not None:
+                return entry
+            for entry in starts(token[:1] if "\uac00" <= token[0] <= "\ud7a3" else token[:STEM], ()):  # Hangul
+                if token.startswith(entry):
+                    return entry
+        spaced = f" {folded} "
+        for phrase in self.phrases:
+            if phrase in spaced:
+                return phrase.strip()
+        for entry in self.unspaced:
+            if entry in folded:
+                return entry
+        return None
 
 
 class TopicModel:
