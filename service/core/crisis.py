@@ -732,9 +732,9 @@ def _doubt(parts: tuple[Hit, ...], short: bool) -> str:
 def _guess(word: str, read: str) -> bool:
     """Whether ``read`` is a guess at ``word``: more than its runs of a letter cut to two or to one, or than
     a doubled letter undone in a long word ("matarr" is emphasis; "deed" read as "ded" is another word)."""
-    if read in (word, squeeze(word), _REPEATS.sub(r"\1\1", word)):
-        return False
     s = squeeze(word)
+    if read in (word, s, _REPEATS.sub(r"\1\1", word)):
+        return False
     undoubled = any(s[i] == s[i + 1] and s[:i] + s[i + 1 :] == read for i in range(len(s) - 1))
     return not (undoubled and len(read) >= FUZZY_MIN_LETTERS)
 

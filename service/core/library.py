@@ -239,7 +239,7 @@ class Library:
         groups = words(text, syllables, self.common_words[locale], normalized)
         if not groups or not words(text, syllables, self.idle_words[locale], normalized):
             return NOTHING_ASKED  # the second reading only for a message with words of its own
-        if self.beyond[locale] and (named := self.beyond[locale].find(text, normalized)):
+        if named := self.beyond[locale].find(text, normalized):
             return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', which our article never mentions")
         return self.question_indexes[locale].find(groups)
 

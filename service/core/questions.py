@@ -208,9 +208,9 @@ class Beyond:
     def find(self, text: str, normalized: str | None = None) -> str | None:
         """The first subject of the list that ``text`` names, or None (``normalized``: ``normalize(text)``)."""
         folded = beyond_form(text, normalized)
-        words, starts = self.words.get, self.starts.get
+        exact, starts = self.words.get, self.starts.get
         for token in folded.split():
-            if (entry := words(token)) is not None:
+            if (entry := exact(token)) is not None:
                 return entry
             for entry in starts(token[:1] if "\uac00" <= token[0] <= "\ud7a3" else token[:STEM], ()):  # Hangul
                 if token.startswith(entry):
