@@ -13,7 +13,7 @@ run: catalogs db
 
 test: catalogs chromium gettext lint
 	$(BIN)/textline content check
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # As the Pallets projects do: ruff (lint and format), mypy on service/; the
 # import layers are checked by tests/test_layout.py.
