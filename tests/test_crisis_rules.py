@@ -165,6 +165,15 @@ def test_an_exception_inside_a_longer_match_leaves_that_match_whole(library):
     assert library.crisis_signal("i want to die, jump in the pool with me lol").tier == SOFT
 
 
+def test_an_arabic_part_inside_another_parts_word_is_not_a_part_of_its_own(library):
+    """ستين (sixty) is found inside فلوكستين (fluoxetine): "I swallowed two fluoxetine" is no overdose of sixty,
+    while a word that is two parts at once (جهزت: I prepared) and a quantity holding the means still count."""
+    signal = library.crisis_signal("بلعت حبتين فلوكستين")
+    assert signal is None or signal.tier == SOFT, signal
+    assert library.crisis_signal("جهزت الحبل").tier == CONFIDENT_TIER
+    assert library.crisis_signal("بلعت ستين حبة فلوكستين").tier == CONFIDENT_TIER
+
+
 def test_vietnamese_tone_marks_tell_suicide_from_slowly(library):
     assert answer(library, "tôi muốn tự tử", Sender(SMS, "VN")).topic == CRISIS
     assert answer(library, "từ từ", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)

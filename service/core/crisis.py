@@ -752,13 +752,35 @@ def _meet(by: dict[str, list[Hit]], rule: tuple) -> tuple[Hit, ...] | None:
     for anchor in anchors:
         chosen = [anchor]
         for concept, side in rule[1:]:
-            found = next((h for h in by.get(concept, ()) if h is not anchor and _placed(anchor, h, side)), None)
+            found = next((h for h in by.get(concept, ()) if _joins(h, chosen, side)), None)
             if found is None:
                 break
             chosen.append(found)
         else:
             return tuple(chosen)
     return None
+
+
+def _joins(hit: Hit, chosen: list[Hit], side: str) -> bool:
+    """Whether ``hit`` may join the parts ``chosen`` so far: another hit than the anchor (the first), on its
+    side within the window, neither inside a chosen part's word nor holding one in its own."""
+    anchor = chosen[0]
+    if hit is anchor or not _placed(anchor, hit, side):
+        return False
+    return not any(_nested(hit, part) or _nested(part, hit) for part in chosen)
+
+
+def _nested(inner: Hit, outer: Hit) -> bool:
+    """Whether Arabic ``inner`` is found inside the letters of the one word ``outer``: ستين (sixty) inside
+    فلوكستين (fluoxetine) is no amount of it. A phrase may hold another part ("الدوا كله", all the medicine:
+    a quantity holding the means), and one word may be two parts ("جهزت", I prepared: self and prepared)."""
+    return (
+        inner.unit == outer.unit == "arabic"
+        and " " not in outer.item
+        and outer.start <= inner.start
+        and inner.end <= outer.end
+        and (inner.start, inner.end) != (outer.start, outer.end)
+    )
 
 
 def _placed(anchor: Hit, other: Hit, side: str) -> bool:
