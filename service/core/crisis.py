@@ -741,7 +741,12 @@ def _guess(word: str, read: str) -> bool:
 
 def _outside(exception: Hit, parts: tuple[Hit, ...]) -> bool:
     """An exception counts unless it lies within the very words of the match ("sống" is not "song")."""
-    return all(p.unit != exception.unit or not (p.start <= exception.start and exception.end <= p.end) for p in parts)
+    return not any(_within(exception, p) for p in parts)
+
+
+def _within(inner: Hit, outer: Hit) -> bool:
+    """Whether ``inner`` was found in the same text as ``outer`` and within its span."""
+    return inner.unit == outer.unit and outer.start <= inner.start and inner.end <= outer.end
 
 
 def _meet(by: dict[str, list[Hit]], rule: tuple) -> tuple[Hit, ...] | None:
@@ -775,10 +780,9 @@ def _nested(inner: Hit, outer: Hit) -> bool:
     فلوكستين (fluoxetine) is no amount of it. A phrase may hold another part ("الدوا كله", all the medicine:
     a quantity holding the means), and one word may be two parts ("جهزت", I prepared: self and prepared)."""
     return (
-        inner.unit == outer.unit == "arabic"
+        outer.unit == "arabic"
         and " " not in outer.item
-        and outer.start <= inner.start
-        and inner.end <= outer.end
+        and _within(inner, outer)
         and (inner.start, inner.end) != (outer.start, outer.end)
     )
 
