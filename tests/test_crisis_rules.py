@@ -56,6 +56,14 @@ NOT_CONFIDENT = [
     "i counted my pills and the pharmacy gave me too few",
     "me dieron quetiapina junto con el antidepresivo, es normal?",
     "me passaram lítio junto com a sertralina",
+    # Crisis set 25's full false alarms: a joke marked by tears of laughter, an Arabic "khalas" (enough) in Latin
+    # letters read as Hindi slang, a treatment question, someone else's act told by a carer or the news
+    "se la Juve perde anche stasera mi butto dal balcone 😂😂",
+    "law el dawa mnfa3sh w gharrabt no3en, fe amal wala khalas?",
+    "does esketamine actually help with suicidal thoughts or is it just hype",
+    "meri best friend ne kal suicide ki koshish ki, wo hospital me h. main usse kya bolu?",
+    "Come posso aiutare mia figlia che si taglia? L'ho scoperto ieri e non so cosa dire",
+    "加班加到想死 😭 明天还要六点起",
 ]
 
 
@@ -403,6 +411,7 @@ def test_the_backstop_only_ever_adds_the_weaker_tier(library):
         ("i want a ⚰️ shaped cake lol", "soft"),
         ("⚰️", "soft"),  # alone, or with no word of any language: the weaker tier
         ("🪦 قريب", "soft"),
+        ("took all my 💊 😂", "soft"),  # tears of laughter: an exception in every language, so soft at most
     ],
 )
 def test_emoji_for_a_means_or_for_death_are_read_in_every_language(library, text, tier):

@@ -100,6 +100,12 @@ def test_keyword_typos_answer_as_their_keyword(library, text, topic):
     assert reply.topic == topic and "mistyped" in reply.why
 
 
+def test_words_our_catalogs_write_are_not_a_mistyped_keyword(library):
+    """ "c'est qui ?" (who is this) is one letter from C'EST QUOI (ABOUT), but both its words are French."""
+    reply = answer(library, "c'est qui ?", Sender(SMS, "FR"))
+    assert reply.topic not in {"ABOUT"} and "mistyped" not in reply.why, reply.why
+
+
 @pytest.mark.parametrize("text", ["STPO", "STAPR", "HELO", "STRAT", "UNSTOPP"])
 def test_carrier_and_help_words_are_never_read_as_a_mistyped_keyword(library, text):
     assert answer(library, text, Sender(SMS, "US")).topic not in {
@@ -159,6 +165,12 @@ def test_a_question_the_article_does_not_answer_gets_the_menu_saying_what_the_li
     assert "MEDS" in reply.text
 
 
+def test_traditional_characters_are_read_as_the_simplified_catalog_writes_them(library):
+    """ "醫保" (health insurance) is the Chinese catalog's "医保": does it pay for TMS is not for the TMS paragraph."""
+    reply = answer(library, "醫保可以報銷經顱磁刺激嗎", Sender(SMS, "TW"))
+    assert (reply.topic, reply.locale, reply.answered_by) == ("unknown", "zh", "not_understood"), reply.why
+
+
 def test_an_answer_is_the_articles_own_words(library):
     """Every reply to every development message, before SMS folding, is made only of catalog texts:
     whole paragraphs (or a topic page) and the closing line, or the menu."""
@@ -192,7 +204,10 @@ def test_how_each_message_was_understood_is_counted(library):
     assert answer(library, "I want to die", us).answered_by == ""
 
 
-@pytest.mark.parametrize(("text", "country"), [("hola", "MX"), ("hi there", "US"), ("xin chào", "VN"), ("你好", "CN")])
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [("hola", "MX"), ("hi there", "US"), ("xin chào", "VN"), ("你好", "CN"), ("早安，想問一下資訊", "TW")],
+)
 def test_a_greeting_gets_the_menu_without_an_apology(library, text, country):
     reply = answer(library, text, Sender(SMS, country))
     assert reply.topic == "unknown" and reply.why.startswith("greeting"), reply.why
@@ -209,6 +224,7 @@ def test_a_greeting_gets_the_menu_without_an_apology(library, text, country):
         ("谢谢，很有帮助", "CN"),
         ("cảm ơn nhiều ạ, rất hữu ích", "VN"),
         ("감사합니다 도움이 됐어요", "KR"),
+        ("valeu, ajudou mto 🙏", "BR"),  # "mto": muito, as texted
     ],
 )
 def test_thanks_after_an_answer_gets_the_menu_not_another_answer(library, text, country):

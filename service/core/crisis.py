@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import opencc
+from .normalize import simplified
 
 CONFIDENT, SOFT = "crisis", "soft"
 # Lists that fire alone, and their tier.
@@ -127,6 +127,8 @@ _hit = functools.partial(tuple.__new__, Hit)  # a Hit from a tuple of all its fi
 
 # Emoji people text for a means or for death ("took all my 💊", "🔪 again tonight"): read as words of
 # those concepts in every language (Crisis Text Line found the pill emoji a stronger sign than "suicide").
+# Tears of laughter mark a joke ("if we lose tonight I'm jumping off the balcony 😂"): an exception, which
+# only ever softens a match.
 EMOJI = {
     "💊": ("pill", "means"),
     "🔪": ("knife", "means"),
@@ -135,6 +137,8 @@ EMOJI = {
     "🔫": ("gun", "means"),
     "🪦": ("headstone", "harm"),
     "⚰": ("coffin", "harm"),
+    "😂": ("laughing", "exceptions"),
+    "🤣": ("rolling", "exceptions"),
 }
 _EMOJI = re.compile("(" + "|".join(map(re.escape, EMOJI)) + ")\ufe0f?")
 
@@ -183,21 +187,6 @@ def _latin_spelling(match: re.Match) -> str:
     if len(found) == 2:  # ia, ja -> ya; iu, ju -> yu
         return "y" + found[1]
     return "i"  # j
-
-
-@functools.cache
-def _simplified() -> dict[int, str]:
-    """Each traditional Chinese character that OpenCC's t2s writes as one simplified character (樓 -> 楼), for
-    str.translate: our Chinese items and the messages they are looked for in are both read in simplified
-    characters, whichever the translator or the sender wrote. Character by character, not phrase by phrase,
-    so that an item and a message holding it are always converted alike."""
-    converter = opencc.OpenCC("t2s")
-    table = {}
-    for code in range(0x3400, 0xA000):  # CJK Unified Ideographs and Extension A
-        char = chr(code)
-        if len(simple := converter.convert(char)) == 1 and simple != char:
-            table[code] = simple
-    return table
 
 
 def _cyrillic(text: str) -> bool:
@@ -401,7 +390,7 @@ class CrisisMatcher:
         forms = [(folded, False)] if not marks_matter or folded == text else [(text, False), (folded, True)]
         for form, capped in forms:
             if unspaced(form):
-                self._unspaced.add(_clean(form).replace(" ", "").translate(_simplified()), locale, concept)
+                self._unspaced.add(_clean(form).replace(" ", "").translate(simplified()), locale, concept)
                 continue
             if in_word(form):
                 self._in_word.add(arabic_fold(_clean(form)), locale, concept)
@@ -482,7 +471,7 @@ class CrisisMatcher:
         characters = None  # the text without spaces, in scripts written without them
         if not raw.isascii():
             if unspaced(raw):
-                characters = _clean(raw).replace(" ", "").translate(_simplified())
+                characters = _clean(raw).replace(" ", "").translate(simplified())
                 hits += self._unspaced.scan(characters)
                 raw = _SCRIPT_EDGE.sub(" ", raw)  # "我想kill myself": the Latin words apart, to be read as words
             if self._in_word and in_word(raw):

@@ -68,6 +68,7 @@ class Library:
         self._cldr_aliases = tuple(sorted(content.languages.cldr_aliases.items()))  # hashable, for the CLDR cache
         self.scripts = self._scripts()
         self._word_counts: dict[str, Counter[str]] = {}
+        self._ordinary: frozenset[str] | None = None  # every catalog's words, normalized: all_ordinary
         latin = [loc for loc in self.locales if not any(loc in found for found in self.scripts.values())]
         self.language_model = language.LanguageModel.shared({loc: self._texts(loc) for loc in latin})
         self._own_letters = self._letters_of_one(latin)
@@ -276,6 +277,12 @@ class Library:
         for n in range(len(key)):
             found |= index.get(key[:n] + key[n + 1 :], set())
         return {word for word in found if _one_typo(key, word) or word == key}
+
+    def all_ordinary(self, words: list[str]) -> bool:
+        """Whether each of ``words`` (normalized) is a word some catalog writes: then they are not a typo."""
+        if self._ordinary is None:
+            self._ordinary = frozenset(word for locale in self.locales for word in self.vocabulary(locale))
+        return all(word in self._ordinary for word in words)
 
     def vocabulary(self, locale: str) -> KeysView[str]:
         """The words of ``locale``'s catalog (its English for English), normalized: what is an ordinary word there."""

@@ -1,7 +1,10 @@
 """Fold what people type into one comparable form."""
 
+import functools
 import re
 import unicodedata
+
+import opencc
 
 # Latin letters whose accents are dropped: "médico" matches "MEDICO",
 # "tiếng việt" matches "TIENG VIET". Marks on other scripts (Devanagari vowel
@@ -34,6 +37,21 @@ def normalize(text: str) -> str:
     if _DIGIT.search(folded):
         folded = _DIGIT_EDGE.sub(" ", folded)
     return " ".join(folded.split())
+
+
+@functools.cache
+def simplified() -> dict[int, str]:
+    """Each traditional Chinese character that OpenCC's t2s writes as one simplified character (樓 -> 楼), for
+    str.translate: our Chinese items and the messages they are looked for in are both read in simplified
+    characters, whichever the translator or the sender wrote. Character by character, not phrase by phrase,
+    so that an item and a message holding it are always converted alike."""
+    converter = opencc.OpenCC("t2s")
+    table = {}
+    for code in range(0x3400, 0xA000):  # CJK Unified Ideographs and Extension A
+        char = chr(code)
+        if len(simple := converter.convert(char)) == 1 and simple != char:
+            table[code] = simple
+    return table
 
 
 def compact(text: str) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .crisis import arabic_fold
-from .normalize import normalize
+from .normalize import normalize, simplified
 
 K1, B = 1.2, 0.75
 STEM = 5  # Latin and Cyrillic words are cut to their first letters: "medication", "medicines" -> "medic"
@@ -110,7 +110,7 @@ def words(
     syllable pairs; Arabic words without attached prefixes and suffixes; in a language written in
     ``syllables`` (Vietnamese), syllables with the pair each starts, with and without tone marks.
     ``common`` words (normalized) are left out. ``normalized``: ``normalize(text)``, when the caller has it."""
-    folded = normalize(text) if normalized is None else normalized
+    folded = _simplified(normalize(text) if normalized is None else normalized)
     for entry in _unspaced(common):  # Chinese has no spaces: take common words out, longest first
         folded = folded.replace(entry, " ")
     tokens = folded.split()
@@ -138,7 +138,12 @@ def common_forms(entries: list[str], syllables: bool = False) -> frozenset[str]:
     """The forms ``words`` compares small words in: normalized, or with their marks in a syllable language."""
     if syllables:
         return frozenset(w for entry in entries for w in re.findall(r"\w+", entry.casefold()))
-    return frozenset(w for entry in entries for w in normalize(entry).split())
+    return frozenset(w for entry in entries for w in _simplified(normalize(entry)).split())
+
+
+def _simplified(text: str) -> str:
+    """Chinese in simplified characters, as our catalog writes it, whichever the sender wrote: "醫保" is "医保"."""
+    return text.translate(simplified()) if _HAN.search(text) else text
 
 
 def terms(text: str, syllables: bool = False) -> list[str]:
@@ -175,7 +180,7 @@ def _word_terms(word: str, common: frozenset[str]) -> list[tuple[str, ...]]:
 
 def beyond_form(text: str, normalized: str | None = None) -> str:
     """``text`` in the form subjects our article never mentions are looked for in: normalized, Arabic folded."""
-    folded = normalize(text) if normalized is None else normalized
+    folded = _simplified(normalize(text) if normalized is None else normalized)
     return arabic_fold(folded) if _ARABIC.search(folded) else folded
 
 
