@@ -64,6 +64,10 @@ NOT_CONFIDENT = [
     "meri best friend ne kal suicide ki koshish ki, wo hospital me h. main usse kya bolu?",
     "Come posso aiutare mia figlia che si taglia? L'ho scoperto ieri e non so cosa dire",
     "加班加到想死 😭 明天还要六点起",
+    # Crisis set 26's: a side effect asked about, an idiom of going out, a denial in Cantonese
+    "Does Spravato make suicidal thoughts worse? psych suggested it after 3 SSRIs didnt work",
+    "hj vou me jogar na balada, ninguém me segura 🎉🎉",
+    "唔係想死呀，淨係成個月瞓唔著，想問有冇精神科醫生介紹",
 ]
 
 
