@@ -42,9 +42,10 @@ def normalize(text: str) -> str:
 @functools.cache
 def simplified() -> dict[int, str]:
     """Each traditional Chinese character that OpenCC's t2s writes as one simplified character (樓 -> 楼), for
-    str.translate: our Chinese items and the messages they are looked for in are both read in simplified
-    characters, whichever the translator or the sender wrote. Character by character, not phrase by phrase,
-    so that an item and a message holding it are always converted alike."""
+    str.translate: the crisis check's Chinese items, our Chinese paragraphs and questions, and the messages
+    they are looked for in are all read in simplified characters, whichever the translator or the sender
+    wrote. Character by character, not phrase by phrase, so that an item and a message holding it are always
+    converted alike."""
     converter = opencc.OpenCC("t2s")
     table = {}
     for code in range(0x3400, 0xA000):  # CJK Unified Ideographs and Extension A
