@@ -51,6 +51,7 @@ def test_a_greeting_several_catalogs_write_takes_the_senders_country(library, te
         ("리튬 먹는 중인데 소주 마셔도 돼요?", "KR"),
         ("喝酒会影响碳酸锂吗", "CN"),
         ("هل الكحول مع الليثيوم خطر", "EG"),
+        ("la EPS me cubre la terapia electroconvulsiva?", "CO"),  # an insurer's name (Colombia)
     ],
 )
 def test_a_question_naming_a_subject_the_article_never_mentions_gets_the_menu(library, text, country):
@@ -163,6 +164,22 @@ def test_a_question_the_article_does_not_answer_gets_the_menu_saying_what_the_li
     opening = library.message("not_answered", "en")
     assert reply.text.split("\n")[1] == opening  # after the short crisis line, before the menu
     assert "MEDS" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "topic", "locale"),
+    [
+        ("Hola, necesito información sobre medicamentos", "MX", "MEDS", "es"),
+        ("مرحبا، بدي معلومات عن الادوية", "EG", "MEDS", "ar"),  # had got the thyroid hormone paragraph
+        ("hi, can you tell me about brain stimulation please", "US", "BRAIN", "en"),
+    ],
+)
+def test_a_question_naming_only_a_topic_gets_its_first_page(library, text, country, topic, locale):
+    """A topic's first keyword or its title and nothing else but greetings and small words: the topic's first
+    page, as the keyword gets it, not whichever paragraph says the word most often."""
+    reply = answer(library, text, Sender(SMS, country))
+    assert (reply.topic, reply.locale, reply.answered_by) == (topic, locale, "question"), reply.why
+    assert reply.text == library.topic_pages(topic, locale, SMS).pages[0]
 
 
 def test_traditional_characters_are_read_as_the_simplified_catalog_writes_them(library):

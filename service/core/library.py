@@ -119,6 +119,17 @@ class Library:
         self.common_words = {locale: self._forms(locale, small) for locale in self.locales}
         idle = (*small, content.words[needs.CHATTER])
         self.idle_words = {locale: self._forms(locale, idle) for locale in self.locales}
+        # Each topic's first keyword and its title: a question that names one and nothing else ("hola, información
+        # sobre medicamentos") is answered as the keyword is, not with whichever paragraph says the word most.
+        self._topic_names = {
+            locale: {
+                name: topic
+                for topic, spec in content.topics.items()
+                for written in (*self.words(locale, spec.keywords)[:1], self.text(locale, spec.title) or spec.title.id)
+                if (name := compact(written))
+            }
+            for locale in self.locales
+        }
         beyond = content.words[needs.BEYOND]
         self.beyond = {locale: Beyond(self.words(locale, beyond)) for locale in self.locales}
         self._cache: dict[tuple, Any] = {}
@@ -243,6 +254,12 @@ class Library:
         if named := self.beyond[locale].find(text, normalized):
             return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', which our article never mentions")
         return self.question_indexes[locale].find(groups)
+
+    def topic_named(self, locale: str, normalized: str) -> str | None:
+        """The topic a message names by its first keyword or its title in ``locale`` and says nothing else of,
+        but greetings and small words ("hi, info about medicines"); else None."""
+        rest = [word for word in normalized.split() if word not in self.idle_words[locale]]
+        return self._topic_names[locale].get("".join(rest)) if rest else None
 
     def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:
         """The reply to a question: its best paragraph or two and where to read more, on one page;
