@@ -68,7 +68,6 @@ class Library:
         self._cldr_aliases = tuple(sorted(content.languages.cldr_aliases.items()))  # hashable, for the CLDR cache
         self.scripts = self._scripts()
         self._word_counts: dict[str, Counter[str]] = {}
-        self._ordinary: frozenset[str] | None = None  # every catalog's words, normalized: all_ordinary
         latin = [loc for loc in self.locales if not any(loc in found for found in self.scripts.values())]
         self.language_model = language.LanguageModel.shared({loc: self._texts(loc) for loc in latin})
         self._own_letters = self._letters_of_one(latin)
@@ -85,6 +84,8 @@ class Library:
                     self._word_locales.setdefault(part, set()).add(locale)
         for word, named in self._word_locales.items():  # "TMS": an English alias, and Spanish text writes it too
             named.update(loc for loc in self.locales if word in self.vocabulary(loc))
+        # Every catalog's words, normalized (all_ordinary), built before any worker forks, to be shared.
+        self._ordinary = frozenset(word for locale in self.locales for word in self.vocabulary(locale))
         self._spelled = self._latin_spellings(latin)
         self._keyword_typos = _deletion_index(w for w in self.topic_words if len(w) >= KEYWORD_TYPO_MIN and w.isalpha())
         self._longest_keyword = max(map(len, self._keyword_typos), default=0)
@@ -297,8 +298,6 @@ class Library:
 
     def all_ordinary(self, words: list[str]) -> bool:
         """Whether each of ``words`` (normalized) is a word some catalog writes: then they are not a typo."""
-        if self._ordinary is None:
-            self._ordinary = frozenset(word for locale in self.locales for word in self.vocabulary(locale))
         return all(word in self._ordinary for word in words)
 
     def vocabulary(self, locale: str) -> KeysView[str]:
