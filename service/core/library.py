@@ -84,7 +84,7 @@ class Library:
                     self._word_locales.setdefault(part, set()).add(locale)
         for word, named in self._word_locales.items():  # "TMS": an English alias, and Spanish text writes it too
             named.update(loc for loc in self.locales if word in self.vocabulary(loc))
-        # Every catalog's words, normalized (all_ordinary), built before any worker forks, to be shared.
+        # Every catalog's words, normalized (near_keyword), built before any worker forks, to be shared.
         self._ordinary = frozenset(word for locale in self.locales for word in self.vocabulary(locale))
         self._spelled = self._latin_spellings(latin)
         self._keyword_typos = _deletion_index(w for w in self.topic_words if len(w) >= KEYWORD_TYPO_MIN and w.isalpha())
@@ -272,11 +272,15 @@ class Library:
             lambda: answer_pages(self, topic, found.paragraphs, locale, channel),
         )
 
-    def near_keyword(self, key: str) -> dict[str, str] | None:
-        """Topic keywords a single typo away from ``key`` (a letter missing, extra, changed or two swapped),
-        as {locale: topic} when they all name one topic per locale; else None. Nothing near a carrier,
-        menu, help or language word is read as a keyword ("STPO" is not a topic)."""
+    def near_keyword(self, words: list[str]) -> dict[str, str] | None:
+        """Topic keywords a single typo away from ``words`` run together (a letter missing, extra, changed or two
+        swapped), as {locale: topic} when they all name one topic per locale; else None. Nothing near a carrier,
+        menu, help or language word is read as a keyword ("STPO" is not a topic), nor are words every one of
+        which some catalog writes ("c'est qui" is not C'EST QUOI)."""
+        key = "".join(words)
         if not KEYWORD_TYPO_MIN - 1 <= len(key) <= self._longest_keyword + 1 or not key.isalpha():
+            return None
+        if all(word in self._ordinary for word in words):
             return None
         if key in self.language_words:
             return None
@@ -295,10 +299,6 @@ class Library:
         for n in range(len(key)):
             found |= index.get(key[:n] + key[n + 1 :], set())
         return {word for word in found if _one_typo(key, word) or word == key}
-
-    def all_ordinary(self, words: list[str]) -> bool:
-        """Whether each of ``words`` (normalized) is a word some catalog writes: then they are not a typo."""
-        return all(word in self._ordinary for word in words)
 
     def vocabulary(self, locale: str) -> KeysView[str]:
         """The words of ``locale``'s catalog (its English for English), normalized: what is an ordinary word there."""

@@ -134,8 +134,7 @@ def _ordinary(
         return library.menu_pages(locale, sender.channel, sender.country), MENU, number, "menu word", BY_KEYWORD
     owners = library.topic_words.get(key)
     why = "keyword"
-    # THERAPHY, MEDZ, DOCTER: a keyword, mistyped; not words our catalogs write ("c'est qui" is not C'EST QUOI).
-    if not owners and not library.all_ordinary(words) and (near := library.near_keyword(key)):
+    if not owners and (near := library.near_keyword(words)):  # THERAPHY, MEDZ, DOCTER: a keyword, mistyped
         owners, why = near, "keyword, mistyped"
     if owners:
         locale = language or pick_locale(library, set(owners), sender)
