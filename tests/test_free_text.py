@@ -172,6 +172,8 @@ def test_a_question_the_article_does_not_answer_gets_the_menu_saying_what_the_li
         ("Hola, necesito información sobre medicamentos", "MX", "MEDS", "es"),
         ("مرحبا، بدي معلومات عن الادوية", "EG", "MEDS", "ar"),  # had got the thyroid hormone paragraph
         ("hi, can you tell me about brain stimulation please", "US", "BRAIN", "en"),
+        ("xin chào, cho mình thông tin về thuốc", "VN", "MEDS", "vi"),
+        ("你好，想了解一下药物", "CN", "MEDS", "zh"),
     ],
 )
 def test_a_question_naming_only_a_topic_gets_its_first_page(library, text, country, topic, locale):

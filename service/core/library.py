@@ -120,15 +120,16 @@ class Library:
         self.common_words = {locale: self._forms(locale, small) for locale in self.locales}
         idle = (*small, content.words[needs.CHATTER])
         self.idle_words = {locale: self._forms(locale, idle) for locale in self.locales}
-        # Each topic's first keyword and its title: a question that names one and nothing else ("hola, información
-        # sobre medicamentos") is answered as the keyword is, not with whichever paragraph says the word most.
+        # Each topic's first keyword and its title, read as a question's words are: a question that names one and
+        # nothing else ("hola, información sobre medicamentos") gets the topic from its start, as the keyword does,
+        # not whichever paragraph says the word most.
         self._topic_names = {
-            locale: {
-                name: topic
+            locale: [
+                (name, topic)
                 for topic, spec in content.topics.items()
                 for written in (*self.words(locale, spec.keywords)[:1], self.text(locale, spec.title) or spec.title.id)
-                if (name := compact(written))
-            }
+                if (name := words(written, locale in content.languages.syllables, self.idle_words[locale]))
+            ]
             for locale in self.locales
         }
         beyond = content.words[needs.BEYOND]
@@ -250,17 +251,15 @@ class Library:
         when the caller has it), or why none does."""
         syllables = locale in self.content.languages.syllables
         groups = words(text, syllables, self.common_words[locale], normalized)
-        if not groups or not words(text, syllables, self.idle_words[locale], normalized):
-            return NOTHING_ASKED  # the second reading only for a message with words of its own
+        own = words(text, syllables, self.idle_words[locale], normalized) if groups else []
+        if not own:  # the second reading only for a message with words of its own
+            return NOTHING_ASKED
         if named := self.beyond[locale].find(text, normalized):
             return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', which our article never mentions")
+        for name, topic in self._topic_names[locale]:  # the same words, not only their stems ("médicos" is not MEDS)
+            if len(name) == len(own) and all(a == b or set(a[1:]) & set(b[1:]) for a, b in zip(name, own, strict=True)):
+                return Found(topic, (), 0.0, 1.0, 1.0, f"names {topic} and nothing else")
         return self.question_indexes[locale].find(groups)
-
-    def topic_named(self, locale: str, normalized: str) -> str | None:
-        """The topic a message names by its first keyword or its title in ``locale`` and says nothing else of,
-        but greetings and small words ("hi, info about medicines"); else None."""
-        rest = [word for word in normalized.split() if word not in self.idle_words[locale]]
-        return self._topic_names[locale].get("".join(rest)) if rest else None
 
     def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:
         """The reply to a question: its best paragraph or two and where to read more, on one page;

@@ -150,9 +150,6 @@ def _ordinary(
         return menu, UNKNOWN, 1, f"not understood, {locale} ({how})", NOT_UNDERSTOOD
     if how == CYRILLIC_IN_LATIN:  # "vrach khochet dobavit' litiy": looked up as "врач хочет добавить литий"
         body = text = library.from_latin(text, locale)
-    if (named := library.topic_named(locale, text)) is not None:  # "hola, información sobre medicamentos"
-        pages = library.topic_pages(named, locale, sender.channel)
-        return pages, named, 1, f"question in {locale} ({how}): names {named} and nothing else", BY_QUESTION
     found = library.find_answer(body, locale, normalized=text)
     if not found.asked:  # "hola", "ok thanks, that helped": nothing was asked, so nothing was not found: the menu
         menu = library.menu_pages(locale, sender.channel, sender.country)
