@@ -104,13 +104,12 @@ def _rounds(reply, library, rounds: int, messages=MESSAGES) -> list[float]:
 def free_text(library, rounds: int) -> None:
     """Whole replies to the free-text development set's messages, each afresh: identify, look up, abstain or answer."""
     cases = [(case.text, Sender("sms", case.country)) for case in ask_cases()]
-    for body, sender in cases:
-        _answer(library, body, sender)
+    (cold,) = _rounds(_answer, library, 1, cases)  # the first pass also fills the word caches, as a day's traffic does
     repeat = max(3, rounds // 100)
     mean = statistics.mean(_rounds(_answer, library, repeat, cases))
     print(
         f"free text, ask set ({len(cases)} messages x {repeat}): mean {mean:.1f} µs/message "
-        f"(target <= 200 µs: {'met' if mean <= 200 else 'MISSED'})"
+        f"(target <= 200 µs: {'met' if mean <= 200 else 'MISSED'}); first pass {cold:.1f} µs"
     )
 
 

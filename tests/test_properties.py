@@ -1,11 +1,16 @@
-"""Properties over any Unicode: the normalizer is idempotent; any body gives valid TwiML within budget."""
+"""Properties over any Unicode: the normalizer is idempotent; any body gives valid TwiML within budget; the
+shortcuts taken for speed (words folded one by one, language costs summed word by word) give exactly what the
+plain computation gives."""
 
+import re
+from itertools import repeat
 from xml.etree import ElementTree
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.core.normalize import normalize
+from service.core.language import LanguageModel, grams
+from service.core.normalize import _ASCII_PUNCT, _fold, normalize
 from service.core.paging import SMS, WHATSAPP
 from service.core.replies import Sender, answer
 from service.core.segments import segment
@@ -51,6 +56,27 @@ COUNTRIES = st.sampled_from([None, "US", "MX", "FR", "PH", "KR", "CN", "BR", "JP
 def test_normalize_is_idempotent(text):
     once = normalize(text)
     assert normalize(once) == once
+
+
+@FAST
+@given(st.one_of(ANY_TEXT, MIXED))
+def test_normalize_folds_word_by_word_as_it_would_the_whole_text(text):
+    folded = text.lower().translate(_ASCII_PUNCT) if text.isascii() else _fold(text)
+    folded = re.sub(r"(?<=\D)(?=\d)|(?<=\d)(?=\D)", " ", folded)
+    assert normalize(text) == " ".join(folded.split())
+
+
+MODEL = LanguageModel({"en": ["What is depression?", "Talk to your doctor."], "es": ["¿Qué es la depresión?"]})
+
+
+@FAST
+@given(st.one_of(ANY_TEXT, MIXED))
+def test_language_costs_summed_word_by_word_are_those_of_every_gram(text):
+    found = grams(text)
+    total = sum(map(MODEL._costs.get, found, repeat(MODEL._unseen)))
+    mask = (1 << 32) - 1
+    expected = {loc: ((total >> (32 * n)) & mask) / 1000 for n, loc in enumerate(MODEL.locales)} if found else {}
+    assert MODEL.scores(text) == (expected, len(found))
 
 
 @FAST

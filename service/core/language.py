@@ -17,6 +17,7 @@ from itertools import repeat
 
 _NONWORD = re.compile(r"(?:\{[^}]*\}|[^\w']|[\d_])+")
 MAX_LETTERS = 100  # a message's first letters are enough
+WORDS_KEPT = 8192  # the costs of the words met most recently, per process
 ALPHA = 0.1  # add-alpha smoothing
 SURE = 0.2  # nats per gram the best language must lead by for its letters alone to decide
 SHORT = 12  # letters: fewer, and the country decides between close languages
@@ -97,14 +98,33 @@ class LanguageModel:
             for gram in vocabulary
         }
 
+        # Each word's own grams (" word " padded) summed once and kept: a text then costs one addition a word, plus
+        # the three grams that cross each space between two words. The costs are integers, so the sum is exactly
+        # that of every gram of the text.
+        self._word_cost = functools.lru_cache(maxsize=WORDS_KEPT)(self._padded_cost)
+
+    def _padded_cost(self, word: str) -> int:
+        padded = f" {word} "
+        found = list(word) + [padded[i : i + n] for n in (2, 3, 4) for i in range(len(padded) - n + 1)]
+        return sum(map(self._costs.get, found, repeat(self._unseen)))
+
     def scores(self, text: str) -> tuple[dict[str, float], int]:
-        """Cost per language (negative log-likelihood; lower is likelier) and the number of grams."""
-        found = grams(text)
-        if not found or not self.locales:
+        """Cost per language (negative log-likelihood; lower is likelier) and the number of grams (those of
+        ``grams(text)``)."""
+        words = _NONWORD.sub(" ", text[:MAX_LETTERS].lower()).split()
+        if not words or not self.locales:
             return {}, 0
-        total = sum(map(self._costs.get, found, repeat(self._unseen)))
+        total = sum(map(self._word_cost, words))
+        clean = " " + " ".join(words) + " "
+        crossing: list[str] = []
+        start = len(words[0]) + 1
+        for word in words[1:]:  # the space between two words at ``start``
+            crossing += (clean[start - 1 : start + 2], clean[start - 2 : start + 2], clean[start - 1 : start + 3])
+            start += len(word) + 1
+        total += sum(map(self._costs.get, crossing, repeat(self._unseen)))
+        size = 4 * len(clean) - len(words) - 7  # its letters, then its 2-, 3- and 4-grams
         mask = (1 << _BITS) - 1
-        return {loc: ((total >> (_BITS * n)) & mask) / _SCALE for n, loc in enumerate(self.locales)}, len(found)
+        return {loc: ((total >> (_BITS * n)) & mask) / _SCALE for n, loc in enumerate(self.locales)}, size
 
 
 @functools.lru_cache(maxsize=2)  # the catalogs serving, and the ones before a reload

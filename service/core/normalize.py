@@ -32,8 +32,8 @@ def normalize(text: str) -> str:
     """
     if text.isascii():
         folded = text.lower().translate(_ASCII_PUNCT)
-    else:
-        folded = _fold(text)
+    else:  # word by word: whitespace ends whatever a word's letters and marks fold to
+        folded = " ".join(_fold_kept(word) if len(word) <= _KEPT_LENGTH else _fold(word) for word in text.split())
     if _DIGIT.search(folded):
         folded = _DIGIT_EDGE.sub(" ", folded)
     return " ".join(folded.split())
@@ -82,3 +82,7 @@ def _fold(text: str) -> str:
             out.append(char)
             base_is_latin = bool(_LATIN_BASES.match(char))
     return unicodedata.normalize("NFC", "".join(out))
+
+
+_KEPT_LENGTH = 32  # letters: a longer word is folded afresh, so that a hostile message cannot fill the memory
+_fold_kept = functools.lru_cache(maxsize=8192)(_fold)  # the words met most recently, per process

@@ -54,6 +54,7 @@ AGREEMENT = 0.8
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]+")
+_OWN_READING = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3\u0600-\u06ff]")  # the three above
 # Korean particles and common endings, longest first: 약은 -> 약, 치료를 -> 치료, 의사에게 -> 의사.
 _KO_TAILS = sorted(
     """
@@ -110,9 +111,11 @@ def words(
     syllable pairs; Arabic words without attached prefixes and suffixes; in a language written in
     ``syllables`` (Vietnamese), syllables with the pair each starts, with and without tone marks.
     ``common`` words (normalized) are left out. ``normalized``: ``normalize(text)``, when the caller has it."""
-    folded = _simplified(normalize(text) if normalized is None else normalized)
-    for entry in _unspaced(common):  # Chinese has no spaces: take common words out, longest first
-        folded = folded.replace(entry, " ")
+    folded = normalize(text) if normalized is None else normalized
+    if _HAN.search(folded):
+        folded = folded.translate(simplified())
+        for entry in _unspaced(common):  # Chinese has no spaces: take common words out, longest first
+            folded = folded.replace(entry, " ")
     tokens = folded.split()
     if syllables:
         marked = re.findall(r"\w+", text.casefold())
@@ -152,6 +155,8 @@ def terms(text: str, syllables: bool = False) -> list[str]:
 
 
 def _word_terms(word: str, common: frozenset[str]) -> list[tuple[str, ...]]:
+    if not _OWN_READING.search(word):  # most words: no script read its own way
+        return [(word,)] if word.isdigit() or len(word) <= STEM else [(word[:STEM], word)]
     if _HAN.search(word):
         out: list[tuple[str, ...]] = []
         for run in _HAN.findall(word):
