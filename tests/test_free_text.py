@@ -254,6 +254,28 @@ def test_thanks_after_an_answer_gets_the_menu_not_another_answer(library, text, 
     assert library.message("not_answered", reply.locale) not in reply.text
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Good morning, pls I need information on depression treatment", "US"),
+        ("boa noite! preciso de informação sobre depressao", "BR"),
+        ("добрый вечер, хотела бы узнать про лечение депрессии", "RU"),
+        ("necesito ayuda con mi depresión", "MX"),
+    ],
+)
+def test_a_question_in_words_every_topic_uses_gets_the_menu(library, text, country):
+    """Information on depression or its treatment, in general: the words every topic's paragraphs use, with
+    greetings and small words, ask for the whole article, so the menu answers, as for a greeting."""
+    reply = answer(library, text, Sender(SMS, country))
+    assert reply.topic == "unknown" and reply.why.startswith("depression or its treatment in general"), reply.why
+    assert library.message("not_answered", reply.locale) not in reply.text
+
+
+def test_a_question_with_one_word_of_its_own_is_still_answered(library):
+    assert answer(library, "what is treatment resistant depression?", Sender(SMS, "US")).topic == "ABOUT"
+    assert answer(library, "can exercise help my depression", Sender(SMS, "US")).topic == "SELFCARE"
+
+
 def test_thanks_with_a_question_is_still_answered(library):
     assert answer(library, "thanks! what is ECT?", Sender(SMS, "US")).topic == "BRAIN"
     assert answer(library, "gracias, ¿qué es la TEC?", Sender(SMS, "MX")).topic == "BRAIN"

@@ -20,6 +20,7 @@ from .normalize import compact, normalize
 from .pages import TopicPages, answer_pages, topic_messages, topic_pages
 from .paging import CHANNELS, SMS
 from .questions import (
+    IN_GENERAL,
     NOTHING_ASKED,
     OUTSIDE,
     Beyond,
@@ -254,12 +255,15 @@ class Library:
         own = words(text, syllables, self.idle_words[locale], normalized) if groups else []
         if not own:  # the second reading only for a message with words of its own
             return NOTHING_ASKED
+        index = self.question_indexes[locale]
+        if all(group[0] in index.general for group in own):
+            return IN_GENERAL
         if named := self.beyond[locale].find(text, normalized):
             return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', which our article never mentions")
         for name, topic in self._topic_names[locale]:  # the same words, not only their stems ("médicos" is not MEDS)
             if len(name) == len(own) and all(a == b or set(a[1:]) & set(b[1:]) for a, b in zip(name, own, strict=True)):
                 return Found(topic, (), 0.0, 1.0, 1.0, f"names {topic} and nothing else")
-        return self.question_indexes[locale].find(groups)
+        return index.find(groups)
 
     def answer_pages(self, found: Found, locale: str, channel: str) -> tuple[TopicPages, int]:
         """The reply to a question: its best paragraph or two and where to read more, on one page;

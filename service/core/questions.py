@@ -100,7 +100,8 @@ class Found:
         return self.topic is not None
 
 
-NOTHING_ASKED = Found(None, (), 0.0, 0.0, 0.0, "only greetings, thanks and small words", asked=False)
+NOTHING_ASKED = Found(None, (), 0.0, 0.0, 0.0, "greeting or thanks", asked=False)
+IN_GENERAL = Found(None, (), 0.0, 0.0, 0.0, "depression or its treatment in general", asked=False)
 
 
 def words(
@@ -277,6 +278,15 @@ class QuestionIndex:
         self.unseen = math.log(1 + (total + 0.5) / 0.5)  # the weight of a word no document has
         self.topic_of = [d.topic for d in documents]
         self.paragraph_of = [d.paragraph for d in documents]
+        # Terms every topic's paragraphs use ("depression", "treatment", "help"): a question made of these and small
+        # words only ("hi, I need information on depression treatment") asks about the whole article: the menu.
+        topics_of: dict[str, set[str]] = {}
+        for doc in documents:
+            if doc.paragraph is not None:
+                for term in doc.terms:
+                    topics_of.setdefault(term, set()).add(doc.topic)
+        every = {doc.topic for doc in documents if doc.paragraph is not None}
+        self.general = frozenset(term for term, topics in topics_of.items() if topics == every)
         # (term, topic) -> (paragraph, weight) of that topic's paragraphs holding the term: what choosing
         # paragraphs reads, without walking every example question's postings again.
         self.in_paragraphs: dict[tuple[str, str], list[tuple[int, float]]] = {}

@@ -151,9 +151,9 @@ def _ordinary(
     if how == CYRILLIC_IN_LATIN:  # "vrach khochet dobavit' litiy": looked up as "врач хочет добавить литий"
         body = text = library.from_latin(text, locale)
     found = library.find_answer(body, locale, normalized=text)
-    if not found.asked:  # "hola", "ok thanks, that helped": nothing was asked, so nothing was not found: the menu
+    if not found.asked:  # "hola", "ok thanks, that helped", "info on depression": no one topic asked for: the menu
         menu = library.menu_pages(locale, sender.channel, sender.country)
-        return menu, UNKNOWN, 1, f"greeting or thanks, {locale} ({how})", NOT_UNDERSTOOD
+        return menu, UNKNOWN, 1, f"{found.why}, {locale} ({how})", NOT_UNDERSTOOD
     if found.answered:
         pages, number = library.answer_pages(found, locale, sender.channel)
         return pages, found.topic or UNKNOWN, number, f"question in {locale} ({how}): {found.why}", BY_QUESTION
