@@ -256,7 +256,7 @@ class Library:
         if not own:  # the second reading only for a message with words of its own
             return NOTHING_ASKED
         index = self.question_indexes[locale]
-        if all(group[0] in index.general for group in own):
+        if index.in_general(own):
             return IN_GENERAL
         if named := self.beyond[locale].find(text, normalized):
             return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', which our article never mentions")

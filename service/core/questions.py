@@ -295,6 +295,10 @@ class QuestionIndex:
                 if (paragraph := self.paragraph_of[n]) is not None:
                     self.in_paragraphs.setdefault((term, self.topic_of[n]), []).append((paragraph, weight))
 
+    def in_general(self, groups: list[tuple[str, ...]]) -> bool:
+        """Whether every word of a question (as ``words()``, small words and chatter out) is one every topic uses."""
+        return all(group[0] in self.general for group in groups)
+
     def find(self, groups: list[tuple[str, ...]]) -> Found:
         """The best topic for a question given as ``words()``, and its paragraphs, best first; or why none.
         The share of the question found in the topic (each word weighing as its rarest known term, a word
