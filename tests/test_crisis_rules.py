@@ -154,6 +154,31 @@ def test_only_od_d_is_read_as_a_past_tense(library):
     assert answer(library, "we'd all be better off without me", US).topic == CRISIS
 
 
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("i swallowed 50 ami triptyline", "en"),  # a medicine speech recognition does not know, heard as two words
+        ("took 30 of my sero quel", "en"),  # read as written: "sero" is not "spero" mistyped
+        ("i want to over dose tonight", "en"),
+        ("me tomé 20 de sertra lina", "es"),
+    ],
+)
+def test_a_long_word_of_ours_split_in_two_is_read_whole(library, text, locale):
+    reply = answer(library, text, US)
+    assert (reply.topic, reply.locale) == (CRISIS, locale), reply
+
+
+def test_words_are_joined_only_into_a_long_word_and_never_out_of_an_item_of_their_own(library):
+    """ "self harm" is an item (with its exceptions, "used to self harm"); parts of one or two letters and short
+    words stay apart."""
+    words_of = library.crisis_matcher._words_of
+    assert words_of("i want to over dose")[0] == ("i", "want", "to", "overdose")
+    assert words_of("used to self harm in school")[0] == ("used", "to", "self", "harm", "in", "school")
+    assert words_of("de sertra li na")[0][-3:] == ("sertra", "li", "na")
+    scars = "used to self harm in high school, scars are old. does laser help fade them?"
+    assert answer(library, scars, US).topic != CRISIS
+
+
 def test_items_inside_unspaced_text_are_all_found_in_one_pass():
     """The Aho-Corasick scan finds what looking for every item at every position finds: overlapping items,
     items inside items, in the order of where they start, then end."""

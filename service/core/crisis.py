@@ -40,6 +40,8 @@ WINDOW_CHARS = 14  # ... or characters, in scripts written without spaces
 WINDOW_ARABIC = 36  # ... or characters of Arabic, spaces included
 FUZZY_MIN_LETTERS = 5  # a word this long may lack a letter, have one extra, or two swapped
 JOINED_MIN = 5  # letters of a phrase run together ("killmyself"): shorter ones are everyday words too
+SPLIT_MIN = 7  # a word of ours this long may come split in two or three ("over dose", "pento barbital")
+SPLIT_PART = 3  # ... into parts of at least this many letters each
 REPAIR_CACHE = 10_000
 SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not "hanging")
 BIG_NUMBER = 10  # "took 30 pills"
@@ -337,6 +339,7 @@ class CrisisMatcher:
                     for variant in _variants(item, spellings):
                         self._add(locale, concept, variant, locale in marks)
         for name in drug_names:
+            written.update(_clean(fold(marked(name))).split())
             self._add("*", "means", name, False)
         for emoji, (_, concept) in EMOJI.items():  # in every language
             self._add("*", concept, _emoji_word(emoji), False)
@@ -368,6 +371,17 @@ class CrisisMatcher:
             near.setdefault(("head", len(word), word[:2]), []).append(word)
             near.setdefault(("tail", len(word), word[-2:]), []).append(word)
         self._near = {key: tuple(words) for key, words in near.items()}
+        # Long words of danger and means, as written in our lists, split as speech recognition splits a word it
+        # does not know, or as a sender types it: "over dose", "sero quel", "ami triptyline". Found by their first
+        # part.
+        self._whole = {
+            w
+            for key, owners in self._words.items()
+            if len(key) == 1 and any(o[1] in (*TYPO_LISTS, "means") for o in owners)
+            for w in key
+            if len(w) >= SPLIT_MIN and w in written and w.isalpha() and not unspaced(w) and not in_word(w)
+        }
+        self._heads = frozenset(w[:i] for w in self._whole for i in range(SPLIT_PART, len(w) - SPLIT_PART + 1))
 
     @classmethod
     def shared(
@@ -535,7 +549,10 @@ class CrisisMatcher:
         """The message's words with texting habits undone: as written (marks kept), folded, and read as
         Russian in Latin letters ("" for a word not in Latin letters); then for the first two, whether each
         word is a guess."""
-        readings = list(map(self._read_token, raw.split()))
+        tokens = raw.split()
+        if len(tokens) > 1 and not self._heads.isdisjoint(tokens):
+            tokens = self._join_split(tokens)
+        readings = list(map(self._read_token, tokens))
         if sum(map(_SINGLE_LETTERS, readings)) >= 3:  # "s u i c i d e"
             words = [word for token in raw.split() for word in self._split_token(token)]
             readings = [self._read_words((word,)) for word in self._join_spelled(words)]
@@ -598,6 +615,33 @@ class CrisisMatcher:
                     out.append(word)
                     n = m
                     continue
+            out.append(tokens[n])
+            n += 1
+        return out
+
+    def _join_split(self, tokens: list[str]) -> list[str]:
+        """ "over dose" -> "overdose": two or three words that make a long word of our lists, as that word, unless
+        they are an item of their own. Read as written, before any typo is undone ("sero quel" is not "spero")."""
+        out: list[str] = []
+        n = 0
+        while n < len(tokens):
+            if tokens[n] in self._heads:
+                for size in (2, 3):
+                    parts = [tokens[n], *map(_strip_edges, tokens[n + 1 : n + size])]
+                    joined = "".join(parts)
+                    if (
+                        len(parts) == size
+                        and joined in self._whole
+                        and all(len(part) >= SPLIT_PART for part in parts)
+                        and tuple(parts) not in self._words  # "self harm" is an item of its own
+                    ):
+                        out.append(joined)
+                        n += size
+                        break
+                else:
+                    out.append(tokens[n])
+                    n += 1
+                continue
             out.append(tokens[n])
             n += 1
         return out
