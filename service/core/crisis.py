@@ -625,25 +625,21 @@ class CrisisMatcher:
         out: list[str] = []
         n = 0
         while n < len(tokens):
-            if tokens[n] in self._heads:
-                for size in (2, 3):
-                    parts = [tokens[n], *map(_strip_edges, tokens[n + 1 : n + size])]
+            word, size = tokens[n], 1
+            if word in self._heads:
+                for k in (2, 3):
+                    parts = (word, *map(_strip_edges, tokens[n + 1 : n + k]))
                     joined = "".join(parts)
                     if (
-                        len(parts) == size
+                        len(parts) == k
                         and joined in self._whole
-                        and all(len(part) >= SPLIT_PART for part in parts)
-                        and tuple(parts) not in self._words  # "self harm" is an item of its own
+                        and min(map(len, parts)) >= SPLIT_PART
+                        and parts not in self._words  # "self harm" is an item of its own
                     ):
-                        out.append(joined)
-                        n += size
+                        word, size = joined, k
                         break
-                else:
-                    out.append(tokens[n])
-                    n += 1
-                continue
-            out.append(tokens[n])
-            n += 1
+            out.append(word)
+            n += size
         return out
 
     def _repair(self, word: str) -> str:
