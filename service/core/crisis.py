@@ -304,6 +304,11 @@ def marked(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).casefold())
 
 
+def _spaced_word(word: str) -> bool:
+    """A word of letters in a script written with spaces between words, not inside others (not Arabic)."""
+    return word.isalpha() and not unspaced(word) and not in_word(word)
+
+
 def squeeze(word: str) -> str:
     """Runs of three or more of a letter become one: "diiiie" -> "die" (a double stays: "odd")."""
     return _REPEATS.sub(r"\1", word) if _REPEATS.search(word) else word
@@ -338,8 +343,9 @@ class CrisisMatcher:
                     written.update(_clean(fold(marked(item))).split())
                     for variant in _variants(item, spellings):
                         self._add(locale, concept, variant, locale in marks)
+        named = set()  # the words of the medicines our MEDS topic names
         for name in drug_names:
-            written.update(_clean(fold(marked(name))).split())
+            named.update(_clean(fold(marked(name))).split())
             self._add("*", "means", name, False)
         for emoji, (_, concept) in EMOJI.items():  # in every language
             self._add("*", concept, _emoji_word(emoji), False)
@@ -361,9 +367,7 @@ class CrisisMatcher:
         # as written, not a texted respelling ("surge" is one letter from "shurge", itself two from "surge").
         danger = {w for key, owners in self._words.items() if any(o[1] in TYPO_LISTS for o in owners) for w in key}
         danger &= written
-        long_words = {
-            w for w in danger if len(w) >= FUZZY_MIN_LETTERS and w.isalpha() and not unspaced(w) and not in_word(w)
-        }
+        long_words = {w for w in danger if len(w) >= FUZZY_MIN_LETTERS and _spaced_word(w)}
         # One edit changes the length by at most one and leaves the first or the last two letters whole:
         # the words a typo may stand for are found by length and head, or length and tail (a few each).
         near: dict[tuple[str, int, str], list[str]] = {}
@@ -379,7 +383,7 @@ class CrisisMatcher:
             for key, owners in self._words.items()
             if len(key) == 1 and any(o[1] in (*TYPO_LISTS, "means") for o in owners)
             for w in key
-            if len(w) >= SPLIT_MIN and w in written and w.isalpha() and not unspaced(w) and not in_word(w)
+            if len(w) >= SPLIT_MIN and (w in written or w in named) and _spaced_word(w)
         }
         self._heads = frozenset(w[:i] for w in self._whole for i in range(SPLIT_PART, len(w) - SPLIT_PART + 1))
 
