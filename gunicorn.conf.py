@@ -123,9 +123,12 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    """Write the worker's buffered counts before it goes (SIGTERM, SIGQUIT, max-requests)."""
+    """Write the worker's buffered counts and metrics before it goes (SIGTERM, SIGQUIT, max-requests)."""
     textline = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("textline")
     if textline is not None:
+        from service.web import metrics
+
+        metrics.publish()
         textline.close()
         if textline.counts.pending:
             server.log.error(

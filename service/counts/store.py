@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import process
 from ..keyed import Hmac
 from .migrate import upgrade
 from .tables import make_engine, seen, usage
@@ -144,7 +145,7 @@ class CountStore:
     def close(self) -> None:
         """Stop the background flusher and write what is left: to the database, else to the spool."""
         self._wake.set()
-        if self._thread and self._thread.is_alive() and self._pid == os.getpid():
+        if self._thread and self._thread.is_alive() and self._pid == process.pid:
             self._thread.join(timeout=5)
         self.flush()
         if self.pending:
@@ -274,12 +275,12 @@ class CountStore:
         return self._key.digest(message_sid.encode("utf-8", "replace")).hex()[:40]
 
     def _ensure_thread(self) -> None:
-        if self._pid == os.getpid():
+        if self._pid == process.pid:
             return
         with self._lock:
-            if self._pid == os.getpid():
+            if self._pid == process.pid:
                 return
-            self._pid = os.getpid()  # a forked worker starts its own flusher
+            self._pid = process.pid  # a forked worker starts its own flusher
             self._wake = threading.Event()
             self._thread = threading.Thread(target=self._run, name="textline-counter", daemon=True)
             self._thread.start()
