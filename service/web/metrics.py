@@ -7,7 +7,6 @@ is served.
 """
 
 import bisect
-import math
 import os
 import threading
 import time
@@ -37,11 +36,10 @@ MESSAGES = Counter(
     "error: answered with the menu after an unexpected error).",
     ["topic", "locale", "channel", "outcome"],
 )
-BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 LATENCY = Histogram(
     "textline_reply_seconds",
     "Time to answer POST /sms inside the app, signature check included.",
-    buckets=BUCKETS,
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
 PENDING = Gauge(
     "textline_counts_pending",
@@ -106,7 +104,7 @@ class _Tally:
     second, which no scrape interval notices.
     """
 
-    _BOUNDS = (*BUCKETS, math.inf)  # LATENCY's buckets, +Inf last, as prometheus_client keeps them
+    _BOUNDS = tuple(LATENCY._upper_bounds)  # LATENCY's buckets with +Inf last, one count each
 
     def __init__(self):
         self._reset()
@@ -115,9 +113,10 @@ class _Tally:
         """Empty, with new locks (also in a forked worker: the parent's numbers are the parent's to publish)."""
         self._lock = threading.Lock()  # gthread workers answer on several threads
         self._publishing = threading.Lock()
-        self.messages: dict[tuple[str, ...], int] = {}
-        self.buckets = [0] * len(self._BOUNDS)
-        self.seconds = 0.0
+        self.messages, self.buckets, self.seconds = self._empty()
+
+    def _empty(self) -> tuple[dict[tuple[str, ...], int], list[int], float]:
+        return {}, [0] * len(self._BOUNDS), 0.0
 
     def count(self, labels: tuple[str, ...]) -> None:
         with self._lock:
@@ -133,7 +132,7 @@ class _Tally:
         with self._publishing:
             with self._lock:
                 messages, buckets, seconds = self.messages, self.buckets, self.seconds
-                self.messages, self.buckets, self.seconds = {}, [0] * len(self._BOUNDS), 0.0
+                self.messages, self.buckets, self.seconds = self._empty()
             for labels, count in messages.items():
                 MESSAGES.labels(*labels).inc(count)
             if any(buckets):
