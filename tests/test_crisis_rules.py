@@ -216,6 +216,21 @@ def test_an_arabic_part_inside_another_parts_word_is_not_a_part_of_its_own(libra
     assert library.crisis_signal("بلعت ستين حبة فلوكستين").tier == CONFIDENT_TIER
 
 
+def test_a_korean_word_is_not_read_across_the_space_after_it(library):
+    """Korean items are read with the spaces taken out, so "혼자 살아요" (I live alone) holds the letters of
+    자살 (suicide) and "혼자 해요" (I do it alone) those of 자해 (self-harm). Across a space they are two words;
+    typed without the space, a two-letter item begun inside a word is the weaker tier at most."""
+    for text in ("저는 혼자 살아요", "혼자 해결해야 해요", "여자 살 빼는 법", "운동은 혼자 해요"):
+        assert library.crisis_signal(text) is None, text
+    for text in ("혼자살아요", "문자해 주세요"):
+        signal = library.crisis_signal(text)
+        assert signal is not None and signal.tier == SOFT and "inside a longer word" in signal.rule, (text, signal)
+    confident = ("또 자해했어", "자살하고 싶어", "자 살 하 고 싶 어")
+    confident += ("또 커터칼로 그었어요", "방금 세로켈 한 통 다 털어먹음")
+    for text in confident:
+        assert library.crisis_signal(text).tier == CONFIDENT_TIER, text
+
+
 def test_vietnamese_tone_marks_tell_suicide_from_slowly(library):
     assert answer(library, "tôi muốn tự tử", Sender(SMS, "VN")).topic == CRISIS
     assert answer(library, "từ từ", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)

@@ -122,6 +122,7 @@ class Hit(NamedTuple):
     capped: bool = False  # found only without the marks its language needs: soft at most
     unmarked: bool = False  # found only by reading the sender's marked letters without them ("sống" as "song")
     guessed: bool = False  # found only by reading a word as a typo of one of ours ("sucide"): soft at most
+    glued: bool = False  # a short Korean item begun inside a word ("혼자살아요", I live alone): soft at most
 
 
 _hit = functools.partial(tuple.__new__, Hit)  # a Hit from a tuple of all its fields: a third of Hit()'s time
@@ -152,14 +153,16 @@ def _emoji_word(emoji: str) -> str:
     return "emoji" + EMOJI[emoji][0]  # a word no language writes
 
 
-_UNSPACED_CHARS = "[\u2e80-\u9fff\uac00-\ud7af\u1100-\u11ff]"  # Chinese, Japanese, Korean
+_UNSPACED_CHARS = "[\u2e80-\u9fff\uac00-\ud7af\u1100-\u11ff\u0e00-\u0e7f]"  # Chinese, Japanese, Korean, Thai
 _UNSPACED = re.compile(_UNSPACED_CHARS)
+_NAMES_DANGER = frozenset({*ALONE, "harm"})  # the lists whose items alone name danger
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff]+")
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _SCRIPT_EDGE = re.compile(f"(?<={_UNSPACED_CHARS})(?=[a-z0-9])|(?<=[a-z0-9])(?={_UNSPACED_CHARS})")
 
 
 def unspaced(text: str) -> bool:
-    """Written without spaces between words (Chinese, Japanese) or with words glued to particles (Korean)."""
+    """Written without spaces between words (Chinese, Japanese, Thai) or with words glued to particles (Korean)."""
     return _UNSPACED.search(text) is not None
 
 
@@ -288,11 +291,40 @@ class _Scanner:
             state = moves[state].get(char) or first.get(char, 0)
             if found := out[state]:
                 hits += [
-                    _hit((locale, concept, item, end - len(item), end, unit, False, False, False))
+                    _hit((locale, concept, item, end - len(item), end, unit, False, False, False, False))
                     for item, locale, concept in found
                 ]
         hits.sort(key=_span)
         return hits
+
+
+def _korean_words(hits: list["Hit"], cleaned: str, characters: str) -> list["Hit"]:
+    """Korean is written in words with spaces between them, and Korean items are read with the spaces taken
+    out: an item whose letters run from inside one word into the next is not there ("혼자 살아요", I live
+    alone, holds no 자살, suicide); a two-letter item begun inside a word is doubted ("혼자살아요", typed
+    without its space), as a typo is. Spaced-out letters ("자 살"), each a word of its own, stay read; so do
+    longer items, specific enough wherever they are found ("커터칼로 그었어요", cut with a box cutter), and the
+    parts of rules other than harm ("털어먹음", downed, holds 먹음, took)."""
+    starts, n, spaced = set(), 0, True
+    for char in cleaned:
+        if char == " ":
+            spaced = True
+            continue
+        if spaced:
+            starts.add(n)
+        spaced, n = False, n + 1
+    kept = []
+    for hit in hits:
+        if (
+            len(hit.item) != 2
+            or hit.concept not in _NAMES_DANGER
+            or hit.start in starts
+            or not _HANGUL.fullmatch(characters[hit.start - 1] + hit.item)
+        ):
+            kept.append(hit)
+        elif hit.start + 1 not in starts:
+            kept.append(hit._replace(glued=True))
+    return kept
 
 
 def _span(hit: "Hit") -> tuple[int, int]:
@@ -492,8 +524,10 @@ class CrisisMatcher:
         characters = None  # the text without spaces, in scripts written without them
         if not raw.isascii():
             if unspaced(raw):
-                characters = _clean(raw).replace(" ", "").translate(simplified())
-                hits += self._unspaced.scan(characters)
+                cleaned = _clean(raw)
+                characters = cleaned.replace(" ", "").translate(simplified())
+                found = self._unspaced.scan(characters)
+                hits += _korean_words(found, cleaned, characters) if found and _HANGUL.search(cleaned) else found
                 raw = _SCRIPT_EDGE.sub(" ", raw)  # "我想kill myself": the Latin words apart, to be read as words
             if self._in_word and in_word(raw):
                 hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
@@ -508,7 +542,7 @@ class CrisisMatcher:
             guessed = guessed if any(guessed) else ()
             for n, word in enumerate(variant):
                 if word.isdigit() and len(word) < 6 and int(word) >= BIG_NUMBER and self._means_follows(variant, n):
-                    add(_hit(("*", "quantity", word, n, n + 1, "word", False, False, False)))  # "30 pills", not "10 am"
+                    add(_hit(("*", "quantity", word, n, n + 1, "word", False, False, False, False)))  # "30 pills"
                 node = trie.get(word)
                 if node is None:
                     continue
@@ -521,7 +555,7 @@ class CrisisMatcher:
                         for locale, concept, capped, item in owners:
                             # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
                             if not (capped and unmarked):
-                                add(_hit((locale, concept, item, n, end, "word", capped, unmarked, guess)))
+                                add(_hit((locale, concept, item, n, end, "word", capped, unmarked, guess, False)))
                     if end >= length or (node := node.get(variant[end])) is None:
                         break
                     end += 1
@@ -530,7 +564,8 @@ class CrisisMatcher:
             node, end = latin_trie.get(word), n + 1
             while node is not None:
                 for locale, concept, _, item in node.get(None, ()):
-                    add(_hit((locale, concept, item, n, end, "word", False, False, any(tokens_guessed[n:end]))))
+                    guess = any(tokens_guessed[n:end])
+                    add(_hit((locale, concept, item, n, end, "word", False, False, guess, False)))
                 node = node.get(latin[end]) if end < len(latin) else None
                 end += 1
         return hits, len(tokens) if characters is None else len(characters) // 2
@@ -760,6 +795,8 @@ def _doubt(parts: tuple[Hit, ...], short: bool) -> str:
     one, where it is more often an everyday word one letter away ("splitting my pills", "хочу отправиться")."""
     if any(p.capped for p in parts):
         return " (without its marks)"
+    if any(p.glued for p in parts):
+        return " (inside a longer word)"
     if not short and any(p.guessed for p in parts):
         return " (read as a typo)"
     return ""
