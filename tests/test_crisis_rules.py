@@ -267,10 +267,22 @@ def test_languages_we_do_not_ship_still_get_their_countrys_line(library):
         ("ich will nicht mehr leben", "DE", "0800 111 0 111"),
         ("voglio farla finita", "GB", "116 123"),
         ("main marna chahta hoon", "IN", "14416"),
+        ("artık yaşamak istemiyorum, kendimi öldüreceğim", "DE", "0800 111 0 111"),
+        ("arkadaşım veda mesajı paylaştı", "DE", "0800 111 0 111"),  # Turkish ı read as i
+        ("میخوام خودکشی کنم", "GB", "116 123"),
+        ("میں خودکشی کرنا چاہتا ہوں", "GB", "116 123"),
     ):
         reply = answer(library, text, Sender(SMS, country))
-        assert reply.topic == CRISIS, (text, reply.why)
+        assert reply.topic in (CRISIS, CRISIS_SOFT), (text, reply.why)
         assert number in reply.text
+
+
+def test_a_language_we_do_not_ship_is_not_answered_in_another_language_of_its_script(library):
+    """Persian and Urdu are written in Arabic letters but are not Arabic: their crisis words get the English
+    reply (no catalog of theirs yet), while Arabic ones get the Arabic reply."""
+    assert answer(library, "میخوام خودکشی کنم", Sender(SMS, "GB")).locale == "en"
+    assert answer(library, "میں خودکشی کرنا چاہتا ہوں", Sender(SMS, "US")).locale == "en"
+    assert answer(library, "عايز اموت", Sender(SMS, "GB")).locale == "ar"
 
 
 def test_both_tiers_pass_the_flood_gate_and_are_counted_apart(make_app, twilio):

@@ -208,7 +208,7 @@ def in_word(text: str) -> bool:
 
 @functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Case-folded, Latin accents and tone marks dropped, Arabic short vowels dropped."""
+    """Case-folded, Latin accents and tone marks dropped (đ and Turkish ı as d and i), Arabic short vowels dropped."""
     if text.isascii():  # nothing to drop
         return text
     out = []
@@ -222,7 +222,7 @@ def fold(text: str) -> str:
             continue
         latin = char < "\u0250" or "\u1e00" <= char <= "\u1eff"
         out.append(char)
-    return unicodedata.normalize("NFC", "".join(out)).replace("đ", "d")
+    return unicodedata.normalize("NFC", "".join(out)).replace("đ", "d").replace("ı", "i")  # Turkish dotless i, as typed
 
 
 _ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ي", "ى": "ي", "ة": "ه", "ـ": None})

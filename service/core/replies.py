@@ -167,9 +167,11 @@ def _crisis_locale(
     """The language of the crisis reply: of the crisis words found, if we serve it; else of the ordinary answer,
     the sender's country, or the default (German words from Germany: the English reply with Germany's line).
     Words of a language in Latin letters amid another script are read in that script's language ("我想kill
-    myself" gets the Chinese reply), as the ordinary answer is."""
+    myself" gets the Chinese reply), as the ordinary answer is; but words only of a language we do not ship
+    are not read as another language of their script (Persian and Urdu are not Arabic: the country's or the
+    default reply)."""
     served = signal.locales & set(library.locales)
-    if written and not served.intersection(written):
+    if written and not served.intersection(written) and (served or not signal.locales):
         served = frozenset(written)
     if prefer in served:
         return prefer
