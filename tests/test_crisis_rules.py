@@ -271,6 +271,9 @@ def test_languages_we_do_not_ship_still_get_their_countrys_line(library):
         ("arkadaşım veda mesajı paylaştı", "DE", "0800 111 0 111"),  # Turkish ı read as i
         ("میخوام خودکشی کنم", "GB", "116 123"),
         ("میں خودکشی کرنا چاہتا ہوں", "GB", "116 123"),
+        ("もう死にたい", "US", "988"),
+        ("ฉันอยากตายแล้ว", "AU", "13 11 14"),
+        ("আমি আত্মহত্যা করতে চাই", "IN", "14416"),
     ):
         reply = answer(library, text, Sender(SMS, country))
         assert reply.topic in (CRISIS, CRISIS_SOFT), (text, reply.why)
