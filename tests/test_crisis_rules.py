@@ -274,6 +274,9 @@ def test_languages_we_do_not_ship_still_get_their_countrys_line(library):
         ("もう死にたい", "US", "988"),
         ("ฉันอยากตายแล้ว", "AU", "13 11 14"),
         ("আমি আত্মহত্যা করতে চাই", "IN", "14416"),
+        ("ik wil niet meer leven", "BE", "1813"),
+        ("aku mau bunuh diri malam ini", "AU", "13 11 14"),
+        ("nataka kujiua", "GB", "116 123"),
     ):
         reply = answer(library, text, Sender(SMS, country))
         assert reply.topic in (CRISIS, CRISIS_SOFT), (text, reply.why)
