@@ -283,12 +283,16 @@ def test_languages_we_do_not_ship_still_get_their_countrys_line(library):
         assert number in reply.text
 
 
-def test_a_language_we_do_not_ship_is_not_answered_in_another_language_of_its_script(library):
+def test_a_language_we_do_not_ship_is_not_answered_in_another_language_of_its_script_or_country(library):
     """Persian and Urdu are written in Arabic letters but are not Arabic: their crisis words get the English
-    reply (no catalog of theirs yet), while Arabic ones get the Arabic reply."""
+    reply (no catalog of theirs yet), while Arabic ones get the Arabic reply. Dutch from Belgium gets English
+    too, not Belgium's French."""
     assert answer(library, "میخوام خودکشی کنم", Sender(SMS, "GB")).locale == "en"
     assert answer(library, "میں خودکشی کرنا چاہتا ہوں", Sender(SMS, "US")).locale == "en"
     assert answer(library, "عايز اموت", Sender(SMS, "GB")).locale == "ar"
+    # nor in another language of their country: Dutch from Belgium is not answered in French
+    assert answer(library, "ik wil niet meer leven", Sender(SMS, "BE")).locale == "en"
+    assert answer(library, "je veux mourir", Sender(SMS, "BE")).locale == "fr"
 
 
 def test_both_tiers_pass_the_flood_gate_and_are_counted_apart(make_app, twilio):

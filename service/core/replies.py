@@ -169,7 +169,8 @@ def _crisis_locale(
     Words of a language in Latin letters amid another script are read in that script's language ("我想kill
     myself" gets the Chinese reply), as the ordinary answer is; but words only of a language we do not ship
     are not read as another language of their script (Persian and Urdu are not Arabic: the country's or the
-    default reply)."""
+    default reply), nor answered in another language of their country (Dutch from Belgium gets English, not
+    French)."""
     served = signal.locales & set(library.locales)
     if written and not served.intersection(written) and (served or not signal.locales):
         served = frozenset(written)
@@ -179,7 +180,10 @@ def _crisis_locale(
         return pick_locale(library, set(served), sender)
     if prefer:
         return prefer
-    country = [loc for loc in library.country_languages(sender.country) if loc in library.locales]
+    spoken = library.country_languages(sender.country)
+    if signal.locales.intersection(spoken):  # Dutch from Belgium: English, not the country's French
+        return library.default_locale
+    country = [loc for loc in spoken if loc in library.locales]
     return country[0] if country else library.default_locale
 
 
