@@ -102,9 +102,11 @@ class Signal:
 class _Reading(NamedTuple):
     """What one token of a message stands for (kept per token: most words repeat from message to message)."""
 
-    # Each of its words: repaired (marks kept), folded and repaired, in Russian Latin; and whether the first
-    # and the second are a guess (a typo or a doubled letter undone: "changed" as "hanged" may be neither).
-    forms: tuple[tuple[str, str, str, bool, bool], ...]
+    # Each of its words: repaired (marks kept), folded and repaired, in Russian Latin; whether the first and
+    # the second are a guess (a typo or a doubled letter undone: "changed" as "hanged" may be neither); where
+    # each of the three begins in the trie of items (None: no item begins with it), looked up once per token,
+    # not once per message; and whether it is a number big enough to count pills.
+    forms: tuple[tuple[str, str, str, bool, bool, dict | None, dict | None, dict | None, bool], ...]
     single_letters: int  # how many of its words are one letter ("s u i c i d e")
 
 
@@ -533,17 +535,20 @@ class CrisisMatcher:
                 hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", raw)
-        tokens, folded, latin, tokens_guessed, folded_guessed = self._words_of(raw)
-        trie, add = self._trie, hits.append
-        for variant, guessed in (
-            ((tokens, tokens_guessed), (folded, folded_guessed)) if folded != tokens else ((tokens, tokens_guessed),)
+        tokens, folded, latin, tokens_guessed, folded_guessed, *starts, numbers = self._words_of(raw)
+        tokens_start, folded_start, latin_start = starts or ((), (), ())
+        add = hits.append
+        counts = any(numbers)
+        for variant, guessed, begins in (
+            ((tokens, tokens_guessed, tokens_start), (folded, folded_guessed, folded_start))
+            if folded != tokens
+            else ((tokens, tokens_guessed, tokens_start),)
         ):
             length = len(variant)
             guessed = guessed if any(guessed) else ()
-            for n, word in enumerate(variant):
-                if word.isdigit() and len(word) < 6 and int(word) >= BIG_NUMBER and self._means_follows(variant, n):
-                    add(_hit(("*", "quantity", word, n, n + 1, "word", False, False, False, False)))  # "30 pills"
-                node = trie.get(word)
+            for n, node in enumerate(begins):
+                if counts and numbers[n] and self._means_follows(variant, n):
+                    add(_hit(("*", "quantity", variant[n], n, n + 1, "word", False, False, False, False)))  # "30 pills"
                 if node is None:
                     continue
                 end = n + 1
@@ -559,9 +564,8 @@ class CrisisMatcher:
                     if end >= length or (node := node.get(variant[end])) is None:
                         break
                     end += 1
-        latin_trie = self._latin_trie  # "ya hochu umeret'"
-        for n, word in enumerate(latin):
-            node, end = latin_trie.get(word), n + 1
+        for n, node in enumerate(latin_start):  # "ya hochu umeret'"
+            end = n + 1
             while node is not None:
                 for locale, concept, _, item in node.get(None, ()):
                     guess = any(tokens_guessed[n:end])
@@ -597,7 +601,7 @@ class CrisisMatcher:
             readings = [self._read_words((word,)) for word in self._join_spelled(words)]
         forms = [*_chain(map(_FORMS, readings))]
         if not forms:
-            return (), (), (), (), ()
+            return (), (), (), (), (), (), (), (), ()
         return tuple(zip(*forms, strict=False))
 
     def _token_reading(self, token: str) -> _Reading:
@@ -610,7 +614,9 @@ class CrisisMatcher:
             written = self._repair(word) if word.isascii() else word
             folded = written if written.isascii() else self._repair(fold(written))
             latin = russian_latin(written) if written.isascii() else ""
-            forms.append((written, folded, latin, _guess(word, written), _guess(fold(word), folded)))
+            starts = self._trie.get(written), self._trie.get(folded), self._latin_trie.get(latin)
+            number = written.isdigit() and len(written) < 6 and int(written) >= BIG_NUMBER
+            forms.append((written, folded, latin, _guess(word, written), _guess(fold(word), folded), *starts, number))
         return _Reading(tuple(forms), sum(len(word) == 1 for word in words))
 
     def _split_token(self, token: str) -> tuple[str, ...]:
@@ -676,6 +682,8 @@ class CrisisMatcher:
                         and parts not in self._words  # "self harm" is an item of its own
                     ):
                         word, size = joined, k
+                        break
+                    if joined not in self._heads:  # no third part can make a word of it
                         break
             out.append(word)
             n += size
@@ -879,6 +887,8 @@ def _name(locale: str, parts: tuple[Hit, ...]) -> str:
 
 def _strip_edges(token: str) -> str:
     """Punctuation off both ends of a word, keeping letters, their marks, and a leading * @ $ (k*ll, $uicide)."""
+    if token.isalpha():  # most words: nothing to take off
+        return token
     start, end = 0, len(token)
     while start < end and token[start] not in "*@$" and unicodedata.category(token[start])[0] in "PSZC":
         start += 1
