@@ -5,9 +5,10 @@ Examples: tests/data/crisis_train (written for training only) and the developmen
 tests/data/crisis; as ordinary texts besides, every paragraph and example question of every served
 language and the development split of tests/data/ask. Never the frozen thirds, never any other set.
 
-A logistic regression fitted by AdaGrad; a fifth of the examples is held out to choose the threshold:
-the lowest probability at which the rules and the backstop together flag at most ``MAX_FALSE_ALARMS``
-of the held-out ordinary texts with tempting words. Then the model is fitted again on everything.
+A logistic regression fitted by AdaGrad. To choose the threshold, it is fitted FOLDS times, each time
+without one fold of the examples, and scores that fold: the threshold is the lowest probability at which
+the rules and the backstop together flag at most ``MAX_FALSE_ALARMS`` of the tempting ordinary texts so
+scored. Then the model is fitted again on everything.
 """
 
 import hashlib
@@ -29,10 +30,12 @@ EPOCHS = 25
 BACKSTOP_SEEDS = (7, 8, 9)
 RATE = 0.3
 L2 = 1e-4
-# Of held-out tempting texts (written to look like crisis), the share rules and backstop together may flag:
-# the threshold is read off one held-out fifth, and where its 10% point fell was luck (0.77-0.84 across data
-# and folds); 11% keeps recall on the fresh sets where it was (docs/PERFORMANCE.md).
-MAX_FALSE_ALARMS = 0.11
+# Of held-out tempting texts (written to look like crisis), the share rules and backstop together may flag.
+# Read off one held-out fifth, where this point fell was luck (0.71-0.84 across data and folds: three example
+# questions reworded in one language moved it from 0.712 to 0.745); read off every fold, it moves a fifth as
+# much. 12% keeps recall on the fresh sets where the single fifth's 11% had it (docs/PERFORMANCE.md).
+MAX_FALSE_ALARMS = 0.12
+FOLDS = 5
 KEEP = 0.02  # weights smaller than this are left out of the file
 TRAIN = DATA / "crisis_train"
 
@@ -100,29 +103,32 @@ def _fit(rows: list[tuple[list[str], float]], seed: int) -> tuple[dict[str, floa
     return weights, bias
 
 
-def _held_out(text: str) -> bool:
-    return hashlib.sha256(text.encode()).digest()[0] < 256 // 5
+def _fold(text: str) -> int:
+    return hashlib.sha256(text.encode()).digest()[0] * FOLDS // 256
 
 
 def train(library: Library) -> Fitted:
     tempting, everyday = examples(library)
     data = tempting + everyday
-    learn = [(t, c) for t, c in data if not _held_out(t)]
-    check = [(t, c) for t, c in tempting if _held_out(t)]
-    weights, bias = fit(learn)
-
-    probability = Backstop(weights, bias, threshold=1.0).probability
+    # Each tempting text scored by the fit that did not see it (FOLDS fits, each leaving a fold out): the
+    # threshold is read off all of them, not off one held-out fifth, so that one text moving near it moves it
+    # by a fifth as much.
+    held_out: list[tuple[str, bool, float]] = []
+    for fold in range(FOLDS):
+        weights, bias = fit((t, c) for t, c in data if _fold(t) != fold)
+        probability = Backstop(weights, bias, threshold=1.0).probability
+        held_out += [(t, c, probability(t)) for t, c in tempting if _fold(t) == fold]
 
     def by_rules(text: str) -> bool:
         return library.crisis_matcher.detect(text) is not None
 
-    ordinary = [t for t, c in check if not c]
-    flagged = sum(map(by_rules, ordinary))
-    left = sorted((probability(t) for t in ordinary if not by_rules(t)), reverse=True)
+    ordinary = [(t, p) for t, c, p in held_out if not c]
+    flagged = sum(by_rules(t) for t, _ in ordinary)
+    left = sorted((p for t, p in ordinary if not by_rules(t)), reverse=True)
     allowed = max(0, int(len(ordinary) * MAX_FALSE_ALARMS) - flagged)
     threshold = max(0.5, left[allowed] + 1e-6 if allowed < len(left) else 0.5)
-    crisis = [t for t, c in check if c]
-    recall = sum(by_rules(t) or probability(t) >= threshold for t in crisis) / len(crisis) if crisis else 0.0
+    crisis = [(t, p) for t, c, p in held_out if c]
+    recall = sum(by_rules(t) or p >= threshold for t, p in crisis) / len(crisis) if crisis else 0.0
     alarms = (flagged + sum(p >= threshold for p in left)) / len(ordinary) if ordinary else 0.0
     weights, bias = fit(data)
     kept = {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= KEEP}
