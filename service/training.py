@@ -33,8 +33,9 @@ L2 = 1e-4
 # Of held-out tempting texts (written to look like crisis), the share rules and backstop together may flag.
 # Read off one held-out fifth, where this point fell was luck (0.71-0.84 across data and folds: three example
 # questions reworded in one language moved it from 0.712 to 0.745); read off every fold, it moves a fifth as
-# much. 12% keeps recall on the fresh sets where the single fifth's 11% had it (docs/PERFORMANCE.md).
-MAX_FALSE_ALARMS = 0.12
+# much. 11.75% keeps recall and false alarms on the fresh sets where the single fifth's 11% had them
+# (docs/PERFORMANCE.md).
+MAX_FALSE_ALARMS = 0.1175
 FOLDS = 5
 KEEP = 0.02  # weights smaller than this are left out of the file
 TRAIN = DATA / "crisis_train"
