@@ -207,6 +207,22 @@ def test_an_exception_inside_a_longer_match_leaves_that_match_whole(library):
     assert library.crisis_signal("i want to die, jump in the pool with me lol").tier == SOFT
 
 
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("no quiero morir", SOFT),  # the exception NO QUIERO MORIR negates the phrase QUIERO MORIR
+        ("no quiero morir pero me corté otra vez", CONFIDENT_TIER),  # ... and no other
+        ("ما ودي اموت قبل ما اشوف عيالي", SOFT),
+        ("ana mesh 3ayez amoot bas mesh 3ayez a3eesh keda", CONFIDENT_TIER),
+        ("我又用刀片割手了 不是想死", CONFIDENT_TIER),
+        ("社死现场 我不想活了", SOFT),  # an exception with no phrase of its own (social death) softens every match
+        ("lol i want to kill myself", SOFT),
+    ],
+)
+def test_an_exception_that_negates_a_phrase_softens_that_phrase_only(library, text, tier):
+    assert library.crisis_signal(text).tier == tier
+
+
 def test_an_arabic_part_inside_another_parts_word_is_not_a_part_of_its_own(library):
     """ستين (sixty) is found inside فلوكستين (fluoxetine): "I swallowed two fluoxetine" is no overdose of sixty,
     while a word that is two parts at once (جهزت: I prepared) and a quantity holding the means still count."""

@@ -490,12 +490,20 @@ class CrisisMatcher:
             # a match whose own words hold the exception ("jump IN front of") is not softened by it. A match
             # in a language whose marks matter is not softened by reading its marked words without them:
             # German SONG is not Vietnamese "sống" (live).
-            exceptions = [e for e in hits if e.concept == "exceptions" and not (e.unmarked and locale in self._marks)]
+            # An exception that holds a whole phrase of its language's lists ("no QUIERO MORIR", "take my life
+            # back") negates that phrase, not the others: it softens only a match it overlaps ("no quiero morir
+            # pero no quiero vivir así"). Any other exception ("prevention", "lol", "累死", "mort de rire") tells
+            # of the whole message and softens every match.
+            exceptions = [
+                (e, any(_within(h, e) for h in hits if h.concept in ALONE and h.locale in (e.locale, "*")))
+                for e in hits
+                if e.concept == "exceptions" and not (e.unmarked and locale in self._marks)
+            ]
             rule, parts = matches[0]
-            excepted = next((e for e in exceptions if _outside(e, parts)), None)
+            excepted = next((e for e, own_words in exceptions if _softens(e, own_words, parts)), None)
             if excepted is not None and (every := _judge(locale, own + shared, words, every=True)):
                 # Another match may stand whole.
-                whole = (r for r, held in every[1] if not any(_outside(e, held) for e in exceptions))
+                whole = (r for r, held in every[1] if not any(_softens(e, o, held) for e, o in exceptions))
                 if (other := next(whole, None)) is not None:
                     rule, excepted = other, None
             found[locale] = (SOFT, f"{rule}, but '{excepted.item}' (exception)") if excepted else (CONFIDENT, rule)
@@ -818,6 +826,18 @@ def _guess(word: str, read: str) -> bool:
         return False
     undoubled = any(s[i] == s[i + 1] and s[:i] + s[i + 1 :] == read for i in range(len(s) - 1))
     return not (undoubled and len(read) >= FUZZY_MIN_LETTERS)
+
+
+def _softens(exception: Hit, negates: bool, parts: tuple[Hit, ...]) -> bool:
+    """Whether ``exception`` moves the match on ``parts`` to the weaker tier: outside the match's own words, and,
+    when it ``negates`` a phrase of its own, overlapping the match."""
+    if not _outside(exception, parts):
+        return False
+    return not negates or any(_overlap(exception, p) for p in parts)
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    return a.unit == b.unit and a.start < b.end and b.start < a.end
 
 
 def _outside(exception: Hit, parts: tuple[Hit, ...]) -> bool:
