@@ -161,6 +161,7 @@ def test_only_od_d_is_read_as_a_past_tense(library):
         ("took 30 of my sero quel", "en"),  # read as written: "sero" is not "spero" mistyped
         ("i want to over dose tonight", "en"),
         ("me tomé 20 de sertra lina", "es"),
+        ("i swear i took a whole box of ami trip tyline", "en"),  # three one-letter words: still read whole
     ],
 )
 def test_a_long_word_of_ours_split_in_two_is_read_whole(library, text, locale):

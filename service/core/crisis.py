@@ -107,10 +107,11 @@ class _Reading(NamedTuple):
     # each of the three begins in the trie of items (None: no item begins with it), looked up once per token,
     # not once per message; and whether it is a number big enough to count pills.
     forms: tuple[tuple[str, str, str, bool, bool, dict | None, dict | None, dict | None, bool], ...]
+    words: tuple[str, ...]  # its words as split ("s.u.i" is three), to find letters spelled out one by one
     single_letters: int  # how many of its words are one letter ("s u i c i d e")
 
 
-_FORMS, _SINGLE_LETTERS = operator.attrgetter("forms"), operator.attrgetter("single_letters")
+_FORMS, _WORDS, _SINGLE_LETTERS = (operator.attrgetter(name) for name in ("forms", "words", "single_letters"))
 _chain = itertools.chain.from_iterable
 
 
@@ -605,8 +606,9 @@ class CrisisMatcher:
             tokens = self._join_split(tokens)
         readings = list(map(self._read_token, tokens))
         if sum(map(_SINGLE_LETTERS, readings)) >= 3:  # "s u i c i d e"
-            words = [word for token in raw.split() for word in self._split_token(token)]
-            readings = [self._read_words((word,)) for word in self._join_spelled(words)]
+            words = [*_chain(map(_WORDS, readings))]
+            if len(spelled := self._join_spelled(words)) < len(words):
+                readings = [self._read_words((word,)) for word in spelled]
         forms = [*_chain(map(_FORMS, readings))]
         if not forms:
             return (), (), (), (), (), (), (), (), ()
@@ -625,7 +627,7 @@ class CrisisMatcher:
             starts = self._trie.get(written), self._trie.get(folded), self._latin_trie.get(latin)
             number = written.isdigit() and len(written) < 6 and int(written) >= BIG_NUMBER
             forms.append((written, folded, latin, _guess(word, written), _guess(fold(word), folded), *starts, number))
-        return _Reading(tuple(forms), sum(len(word) == 1 for word in words))
+        return _Reading(tuple(forms), words, sum(len(word) == 1 for word in words))
 
     def _split_token(self, token: str) -> tuple[str, ...]:
         """One token as the words it stands for: punctuation off, "od'd" as "oded", leet read as letters."""
@@ -675,27 +677,28 @@ class CrisisMatcher:
     def _join_split(self, tokens: list[str]) -> list[str]:
         """ "over dose" -> "overdose": two or three words that make a long word of our lists, as that word, unless
         they are an item of their own. Read as written, before any typo is undone ("sero quel" is not "spero")."""
+        heads = self._heads
         out: list[str] = []
-        n = 0
-        while n < len(tokens):
-            word, size = tokens[n], 1
-            if word in self._heads:
-                for k in (2, 3):
-                    parts = (word, *map(_strip_edges, tokens[n + 1 : n + k]))
-                    joined = "".join(parts)
-                    if (
-                        len(parts) == k
-                        and joined in self._whole
-                        and min(map(len, parts)) >= SPLIT_PART
-                        and parts not in self._words  # "self harm" is an item of its own
-                    ):
-                        word, size = joined, k
-                        break
-                    if joined not in self._heads:  # no third part can make a word of it
-                        break
-            out.append(word)
-            n += size
-        return out
+        done = 0  # tokens before this one are in ``out``
+        for n in [n for n, token in enumerate(tokens) if token in heads]:
+            if n < done:
+                continue  # the tail of a word joined already
+            for k in (2, 3):
+                parts = (tokens[n], *map(_strip_edges, tokens[n + 1 : n + k]))
+                joined = "".join(parts)
+                if (
+                    len(parts) == k
+                    and joined in self._whole
+                    and min(map(len, parts)) >= SPLIT_PART
+                    and parts not in self._words  # "self harm" is an item of its own
+                ):
+                    out += tokens[done:n]
+                    out.append(joined)
+                    done = n + k
+                    break
+                if joined not in heads:  # no third part can make a word of it
+                    break
+        return out + tokens[done:] if done else tokens
 
     def _repair(self, word: str) -> str:
         """A word we know for ``word``: as it is, less repeated letters, less a doubled letter, or one typo away."""
