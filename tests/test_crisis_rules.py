@@ -85,6 +85,14 @@ def test_the_issues_crisis_texts_get_the_crisis_reply_alone(library, text, local
     assert reply.messages == (library.for_channel(locale, SMS, library.crisis(locale, "US")),)
 
 
+def test_a_texted_spelling_is_still_read_as_the_word_of_our_lists_it_stands_for(library):
+    """ "badde" is read as "bade" (I want, Levantine Arabizi), one doubled letter undone. An item that holds
+    "badde" as it is (an Arabizi "ken badde enzel", tried) makes it a word of our lists, which is no longer
+    repaired: "badde mout" (I want to die) then got no reply at all."""
+    reply = answer(library, "badde mout", US)
+    assert (reply.topic, reply.locale) == (CRISIS, "ar"), reply.why
+
+
 @pytest.mark.parametrize(("text", "locale"), SOFT_AT_LEAST)
 def test_ambiguous_crisis_texts_get_the_crisis_reply_first(library, text, locale):
     reply = answer(library, text, US)
