@@ -677,28 +677,27 @@ class CrisisMatcher:
     def _join_split(self, tokens: list[str]) -> list[str]:
         """ "over dose" -> "overdose": two or three words that make a long word of our lists, as that word, unless
         they are an item of their own. Read as written, before any typo is undone ("sero quel" is not "spero")."""
-        heads = self._heads
         out: list[str] = []
-        done = 0  # tokens before this one are in ``out``
-        for n in [n for n, token in enumerate(tokens) if token in heads]:
-            if n < done:
-                continue  # the tail of a word joined already
-            for k in (2, 3):
-                parts = (tokens[n], *map(_strip_edges, tokens[n + 1 : n + k]))
-                joined = "".join(parts)
-                if (
-                    len(parts) == k
-                    and joined in self._whole
-                    and min(map(len, parts)) >= SPLIT_PART
-                    and parts not in self._words  # "self harm" is an item of its own
-                ):
-                    out += tokens[done:n]
-                    out.append(joined)
-                    done = n + k
-                    break
-                if joined not in heads:  # no third part can make a word of it
-                    break
-        return out + tokens[done:] if done else tokens
+        n = 0
+        while n < len(tokens):
+            word, size = tokens[n], 1
+            if word in self._heads:
+                for k in (2, 3):
+                    parts = (word, *map(_strip_edges, tokens[n + 1 : n + k]))
+                    joined = "".join(parts)
+                    if (
+                        len(parts) == k
+                        and joined in self._whole
+                        and min(map(len, parts)) >= SPLIT_PART
+                        and parts not in self._words  # "self harm" is an item of its own
+                    ):
+                        word, size = joined, k
+                        break
+                    if joined not in self._heads:  # no third part can make a word of it
+                        break
+            out.append(word)
+            n += size
+        return out
 
     def _repair(self, word: str) -> str:
         """A word we know for ``word``: as it is, less repeated letters, less a doubled letter, or one typo away."""
