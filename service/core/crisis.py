@@ -111,7 +111,7 @@ class _Reading(NamedTuple):
     single_letters: int  # how many of its words are one letter ("s u i c i d e")
 
 
-_FORMS, _WORDS, _SINGLE_LETTERS = (operator.attrgetter(name) for name in ("forms", "words", "single_letters"))
+_FORMS, _WORDS, _SINGLE_LETTERS = map(operator.attrgetter, ("forms", "words", "single_letters"))
 _chain = itertools.chain.from_iterable
 
 
