@@ -93,6 +93,16 @@ def test_a_texted_spelling_is_still_read_as_the_word_of_our_lists_it_stands_for(
     assert (reply.topic, reply.locale) == (CRISIS, "ar"), reply.why
 
 
+def test_arabic_in_latin_letters_is_also_read_by_its_consonants(library):
+    """Arabizi spells a word many ways ("rasi", "rassi"; "khalles", "5alles"): an item written so is found by its
+    consonants too, as a guess (the weaker tier in a message of more than a few words). Exceptions are not read
+    so: "machi kan dhk" (I am not joking) is no "de7k" (joking) to soften "ghadi n9tel rassi" (I will kill myself)."""
+    signal = library.crisis_signal("bghit n9tel rasi")
+    assert signal is not None and signal.tier == SOFT and "(read as a typo)" in signal.rule, signal
+    joking = library.crisis_signal("wllah ghadi n9tel rassi had lmerra machi kan dhk 3yit mn kolchi")
+    assert joking is not None and joking.tier == CONFIDENT_TIER, joking
+
+
 @pytest.mark.parametrize(("text", "locale"), SOFT_AT_LEAST)
 def test_ambiguous_crisis_texts_get_the_crisis_reply_first(library, text, locale):
     reply = answer(library, text, US)
@@ -157,8 +167,8 @@ def test_crisis_words_in_latin_letters_amid_another_script_get_that_scripts_repl
 def test_only_od_d_is_read_as_a_past_tense(library):
     """ "od'd" is "overdosed"; "we'd" is not "weed" (an exception), nor "it'd" a word of its own."""
     matcher = library.crisis_matcher
-    assert matcher._words_of("i od'd last night")[0] == ("i", "oded", "last", "night")
-    assert matcher._words_of("we'd it'd")[0] == ("wed", "itd")
+    assert matcher._words_of("i od'd last night")[0][0] == ("i", "oded", "last", "night")
+    assert matcher._words_of("we'd it'd")[0][0] == ("wed", "itd")
     assert answer(library, "we'd all be better off without me", US).topic == CRISIS
 
 
@@ -181,9 +191,9 @@ def test_words_are_joined_only_into_a_long_word_and_never_out_of_an_item_of_thei
     """ "self harm" is an item (with its exceptions, "used to self harm"); parts of one or two letters and short
     words stay apart."""
     words_of = library.crisis_matcher._words_of
-    assert words_of("i want to over dose")[0] == ("i", "want", "to", "overdose")
-    assert words_of("used to self harm in school")[0] == ("used", "to", "self", "harm", "in", "school")
-    assert words_of("de sertra li na")[0][-3:] == ("sertra", "li", "na")
+    assert words_of("i want to over dose")[0][0] == ("i", "want", "to", "overdose")
+    assert words_of("used to self harm in school")[0][0] == ("used", "to", "self", "harm", "in", "school")
+    assert words_of("de sertra li na")[0][0][-3:] == ("sertra", "li", "na")
     scars = "used to self harm in high school, scars are old. does laser help fade them?"
     assert answer(library, scars, US).topic != CRISIS
 

@@ -462,7 +462,7 @@ def _parse_countries(path, root):
 
 
 def _parse_languages(path, root) -> Languages:
-    names = ("shared_keywords", "cldr_aliases", "marks_matter", "sms_fold_accents", "syllables")
+    names = ("shared_keywords", "cldr_aliases", "marks_matter", "sms_fold_accents", "syllables", "digits_for_letters")
     fields = _mapping(path, root, optional=names)
     pairs = set()
     for node in _sequence(path, fields.get("shared_keywords")):
@@ -474,8 +474,9 @@ def _parse_languages(path, root) -> Languages:
     marks = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("marks_matter")))
     fold = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("sms_fold_accents")))
     syllables = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("syllables")))
+    digits = frozenset(_scalar(path, node) for node in _sequence(path, fields.get("digits_for_letters")))
     renames = {key: _scalar(path, value) for key, value in aliases.items()}
-    return Languages(frozenset(pairs), renames, marks, fold, syllables)
+    return Languages(frozenset(pairs), renames, marks, fold, syllables, digits)
 
 
 def _notes(path, node, context):

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .language import arabizi_words
 from .normalize import simplified
 
 CONFIDENT, SOFT = "crisis", "soft"
@@ -85,6 +86,13 @@ _LEET_CHARS = set("0134578@$!|+*")
 _ARABIZI = re.compile(r"[25679]|(?<=[^\W\d_])3|3(?=[^\W\d_])")  # digits Arabic chat writes for letters
 _REPEATS = re.compile(r"(.)\1{2,}")
 _DOUBLES = re.compile(r"(.)\1")
+_RUNS = re.compile(r"(.)\1+")
+# Arabic in Latin letters is spelled many ways ("khalles", "5alles", "5alas"; "7boob", "7bob", "7ubub"): read by
+# its consonants too, one spelling for each sound, its vowels left out.
+_ARABIZI_SOUNDS = re.compile(r"kh|gh|sh|ch|h|q")
+_ARABIZI_SOUND = {"kh": "5", "gh": "8", "sh": "$", "ch": "$", "h": "7", "q": "2"}
+_VOWELS = str.maketrans("", "", "aeiou")
+ARABIZI_CONSONANTS_MIN = 3  # consonants an item must have to be read so: fewer ("mt": mout, mat, meet) say too little
 _CONTRACTED = re.compile(r"^(od)['’]d$")  # "od'd" (overdosed); not "we'd", "it'd"
 _PLAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 _ELISION = re.compile(r"(?<![^\W\d_])([^\W\d_i]|qu)['’](?=[^\W\d_])", re.IGNORECASE)  # l' d' j' m' qu' (not I'm)
@@ -109,9 +117,15 @@ class _Reading(NamedTuple):
     forms: tuple[tuple[str, str, str, bool, bool, dict | None, dict | None, dict | None, bool], ...]
     words: tuple[str, ...]  # its words as split ("s.u.i" is three), to find letters spelled out one by one
     single_letters: int  # how many of its words are one letter ("s u i c i d e")
+    # The token as Arabic in Latin letters, by its consonants ("a5alas" whole, not split at its digit), and where it
+    # begins in the trie of such items.
+    consonants: str = ""
+    consonants_start: dict | None = None
 
 
-_FORMS, _WORDS, _SINGLE_LETTERS = map(operator.attrgetter, ("forms", "words", "single_letters"))
+_FORMS, _WORDS, _SINGLE_LETTERS, _CONSONANTS_START = map(
+    operator.attrgetter, ("forms", "words", "single_letters", "consonants_start")
+)
 _chain = itertools.chain.from_iterable
 
 
@@ -344,6 +358,13 @@ def _spaced_word(word: str) -> bool:
     return word.isalpha() and not unspaced(word) and not in_word(word)
 
 
+def arabizi_consonants(word: str) -> str:
+    """``word`` of Arabic in Latin letters by its consonants: "khalles", "5alles" and "5alas" are "5ls"; "7boob" and
+    "7ubub" are "7bb" (a doubled letter once, before the vowels go: "7ob", love, stays "7b")."""
+    once = _RUNS.sub(r"\1", word)
+    return _ARABIZI_SOUNDS.sub(lambda m: _ARABIZI_SOUND[m.group()], once).translate(_VOWELS)
+
+
 def squeeze(word: str) -> str:
     """Runs of three or more of a letter become one: "diiiie" -> "die" (a double stays: "odd")."""
     return _REPEATS.sub(r"\1", word) if _REPEATS.search(word) else word
@@ -358,18 +379,23 @@ class CrisisMatcher:
         marks_matter: Iterable[str] = (),
         drug_names: Iterable[str] = (),
         keywords: Iterable[str] = (),
+        digits_for_letters: Iterable[str] = (),
     ):
         """``lexicons``: locale -> list name (LISTS, SPELLINGS) -> items as written by translators.
 
         ``marks_matter``: locales whose marks change meanings; ``drug_names`` count as means in every
-        language; ``keywords`` (MEDS, TERAPIA...) are never read as a typo of a crisis word.
+        language; ``keywords`` (MEDS, TERAPIA...) are never read as a typo of a crisis word;
+        ``digits_for_letters``: locales also written in Latin letters with digits for letters (Arabic: "7ali"),
+        whose Latin items are read by their consonants too.
         """
         marks = self._marks = frozenset(marks_matter)
+        self._digits_for_letters = frozenset(digits_for_letters)
         # word tuple -> (locale, concept, capped, the item as text)
         self._words: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}
         self._unspaced = _Scanner("char")  # Chinese and Korean items, matched with spaces removed
         self._in_word = _Scanner("arabic")  # Arabic items, matched anywhere, even inside words
         self._latin: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}  # Cyrillic items in Latin
+        self._arabizi: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}  # Arabizi items, consonants
         written: set[str] = set()  # the words of items as translators wrote them, not respelled as texted
         for locale, lists in lexicons.items():
             spellings = _spelling_pairs(lists.get(SPELLINGS, []))
@@ -390,6 +416,7 @@ class CrisisMatcher:
         # The word items as a trie of words: a message is read once, following each item as far as it goes.
         self._trie = _word_trie(self._words)
         self._latin_trie = _word_trie(self._latin)
+        self._arabizi_trie = _word_trie(self._arabizi)
         self._keywords = {fold(marked(k)) for k in keywords}
         # Most words repeat from message to message: each token's reading is kept, bounded (a flood of made-up
         # words cannot grow it).
@@ -429,6 +456,7 @@ class CrisisMatcher:
         marks_matter: Iterable[str] = (),
         drug_names: Iterable[str] = (),
         keywords: Iterable[str] = (),
+        digits_for_letters: Iterable[str] = (),
     ) -> "CrisisMatcher":
         """The matcher for these lists, built once per process (a second or two of work): every app and
         every reload with the same lists share it; a changed list builds a new one."""
@@ -436,7 +464,9 @@ class CrisisMatcher:
             (locale, tuple((name, tuple(items)) for name, items in sorted(lists.items())))
             for locale, lists in sorted(lexicons.items())
         )
-        return _shared_matcher(frozen, frozenset(marks_matter), frozenset(drug_names), frozenset(keywords))
+        return _shared_matcher(
+            frozen, frozenset(marks_matter), frozenset(drug_names), frozenset(keywords), frozenset(digits_for_letters)
+        )
 
     def _add(self, locale: str, concept: str, item: str, marks_matter: bool) -> None:
         text = marked(item).strip()
@@ -454,6 +484,12 @@ class CrisisMatcher:
             words = tuple(_clean(form).split())
             if not words:
                 continue
+            if locale in self._digits_for_letters and concept != "exceptions" and form.isascii():
+                # Each word whole ("a5alas", not split at its digit as above), by its consonants; phrases only:
+                # one word so read says too little ("intihar", suicide, and "anta7er", I kill myself, are "nt7r").
+                consonants = tuple(arabizi_consonants(_clean(w).replace(" ", "")) for w in form.split())
+                if len(consonants) > 1 and all(consonants) and len("".join(consonants)) >= ARABIZI_CONSONANTS_MIN:
+                    self._arabizi.setdefault(consonants, []).append((locale, concept, False, " ".join(words)))
             if _cyrillic(form):
                 latin = tuple(russian_latin(w) for w in words)
                 if all(latin) and latin != words:
@@ -544,7 +580,8 @@ class CrisisMatcher:
                 hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", raw)
-        tokens, folded, latin, tokens_guessed, folded_guessed, *starts, numbers = self._words_of(raw)
+        columns, readings = self._words_of(raw)
+        tokens, folded, latin, tokens_guessed, folded_guessed, *starts, numbers = columns
         tokens_start, folded_start, latin_start = starts or ((), (), ())
         add = hits.append
         counts = any(numbers)
@@ -581,7 +618,25 @@ class CrisisMatcher:
                     add(_hit((locale, concept, item, n, end, "word", False, False, guess, False)))
                 node = node.get(latin[end]) if end < len(latin) else None
                 end += 1
+        if any(map(_CONSONANTS_START, readings)) and arabizi_words(raw):  # "5ayye bdo ykhalles 3ala 7alo"
+            hits += self._arabizi_hits(readings, folded)
         return hits, len(tokens) if characters is None else len(characters) // 2
+
+    def _arabizi_hits(self, readings: list[_Reading], folded: tuple[str, ...]) -> list[Hit]:
+        """Items of Arabic in Latin letters found by their consonants, token by token, where they were not found as
+        written: each a guess ("read as a typo"), which makes only the weaker tier in a message of a few words."""
+        hits = []
+        firsts = [0, *itertools.accumulate(len(r.forms) for r in readings)]  # each token's first word
+        for t, reading in enumerate(readings):
+            node, after = reading.consonants_start, t + 1
+            while node is not None:
+                start, end = firsts[t], firsts[after]
+                for locale, concept, _, item in node.get(None, ()):
+                    if item != " ".join(folded[start:end]):
+                        hits.append(_hit((locale, concept, item, start, end, "word", False, False, True, False)))
+                node = node.get(readings[after].consonants) if after < len(readings) else None
+                after += 1
+        return hits
 
     def _means_follows(self, words: tuple[str, ...], n: int) -> bool:
         """Whether a means (pills, a drug) is among the two words after position ``n``."""
@@ -597,10 +652,10 @@ class CrisisMatcher:
                 node = node.get(words[end]) if end < len(words) else None
         return False
 
-    def _words_of(self, raw: str) -> tuple[tuple, ...]:
+    def _words_of(self, raw: str) -> tuple[tuple[tuple, ...], list[_Reading]]:
         """The message's words with texting habits undone: as written (marks kept), folded, and read as
         Russian in Latin letters ("" for a word not in Latin letters); then for the first two, whether each
-        word is a guess."""
+        word is a guess; and each token's reading."""
         tokens = raw.split()
         if len(tokens) > 1 and not self._heads.isdisjoint(tokens):
             tokens = self._join_split(tokens)
@@ -611,8 +666,8 @@ class CrisisMatcher:
                 readings = [self._read_words((word,)) for word in spelled]
         forms = [*_chain(map(_FORMS, readings))]
         if not forms:
-            return (), (), (), (), (), (), (), (), ()
-        return tuple(zip(*forms, strict=False))
+            return ((), (), (), (), (), (), (), (), ()), readings
+        return tuple(zip(*forms, strict=False)), readings
 
     def _token_reading(self, token: str) -> _Reading:
         return self._read_words(self._split_token(token))
@@ -627,7 +682,10 @@ class CrisisMatcher:
             starts = self._trie.get(written), self._trie.get(folded), self._latin_trie.get(latin)
             number = written.isdigit() and len(written) < 6 and int(written) >= BIG_NUMBER
             forms.append((written, folded, latin, _guess(word, written), _guess(fold(word), folded), *starts, number))
-        return _Reading(tuple(forms), words, sum(len(word) == 1 for word in words))
+        glued = "".join(words)
+        consonants = arabizi_consonants(fold(glued)) if self._arabizi_trie and glued.isascii() else ""
+        start = self._arabizi_trie.get(consonants) if consonants else None
+        return _Reading(tuple(forms), words, sum(len(word) == 1 for word in words), consonants, start)
 
     def _split_token(self, token: str) -> tuple[str, ...]:
         """One token as the words it stands for: punctuation off, "od'd" as "oded", leet read as letters."""
@@ -739,9 +797,11 @@ class CrisisMatcher:
 
 
 @functools.lru_cache(maxsize=2)  # the lists serving, and the ones before a reload
-def _shared_matcher(lexicons: tuple, marks: frozenset, drugs: frozenset, keywords: frozenset) -> CrisisMatcher:
+def _shared_matcher(
+    lexicons: tuple, marks: frozenset, drugs: frozenset, keywords: frozenset, digits: frozenset
+) -> CrisisMatcher:
     lists = {locale: {name: list(items) for name, items in named} for locale, named in lexicons}
-    return CrisisMatcher(lists, marks, sorted(drugs), sorted(keywords))
+    return CrisisMatcher(lists, marks, sorted(drugs), sorted(keywords), sorted(digits))
 
 
 # Rules of parts meeting within a window: the first part anchors; each other part is

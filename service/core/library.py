@@ -103,6 +103,7 @@ class Library:
             content.languages.marks_matter,
             drug_names(self),
             keywords=[*self.topic_words, *self.menu_words, *self.help_words],
+            digits_for_letters=content.languages.digits_for_letters,
         )
         self._no_crisis = self._quiet_commands()
         self._crisis_texts = {

@@ -86,6 +86,9 @@ class Languages:
     sms_fold: frozenset[str] = frozenset()
     # Languages written in spaced syllables (Vietnamese): questions are looked up by syllable pairs too.
     syllables: frozenset[str] = frozenset()
+    # Languages also written in Latin letters with digits for letters (Arabic: "7ali"): crisis items so written
+    # are also read by their consonants.
+    digits_for_letters: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
