@@ -485,8 +485,9 @@ class CrisisMatcher:
             if not words:
                 continue
             if locale in self._digits_for_letters and concept != "exceptions" and form.isascii():
-                # Each word whole ("a5alas", not split at its digit as above), by its consonants; phrases only:
-                # one word so read says too little ("intihar", suicide, and "anta7er", I kill myself, are "nt7r").
+                # Each word whole ("a5alas", not split at its digit as above), by its consonants; items of two words
+                # or more only: one word so read says too little ("intihar", suicide, and "anta7er", I kill myself,
+                # are both "nt7r"). Exceptions only soften: a guessed one would soften what it does not say.
                 consonants = tuple(arabizi_consonants(_clean(w).replace(" ", "")) for w in form.split())
                 if len(consonants) > 1 and all(consonants) and len("".join(consonants)) >= ARABIZI_CONSONANTS_MIN:
                     self._arabizi.setdefault(consonants, []).append((locale, concept, False, " ".join(words)))
@@ -624,7 +625,7 @@ class CrisisMatcher:
 
     def _arabizi_hits(self, readings: list[_Reading], folded: tuple[str, ...]) -> list[Hit]:
         """Items of Arabic in Latin letters found by their consonants, token by token, where they were not found as
-        written: each a guess ("read as a typo"), which makes only the weaker tier in a message of a few words."""
+        written: each a guess ("read as a typo"), which makes only the weaker tier but in a message of a few words."""
         hits = []
         firsts = [0, *itertools.accumulate(len(r.forms) for r in readings)]  # each token's first word
         for t, reading in enumerate(readings):
