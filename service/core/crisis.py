@@ -20,7 +20,7 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -119,8 +119,8 @@ class _Reading(NamedTuple):
     single_letters: int  # how many of its words are one letter ("s u i c i d e")
     # The token as Arabic in Latin letters, by its consonants ("a5alas" whole, not split at its digit), and where it
     # begins in the trie of such items.
-    consonants: str = ""
-    consonants_start: dict | None = None
+    consonants: str
+    consonants_start: dict | None
 
 
 _FORMS, _WORDS, _SINGLE_LETTERS, _CONSONANTS_START = map(
@@ -611,14 +611,12 @@ class CrisisMatcher:
                     if end >= length or (node := node.get(variant[end])) is None:
                         break
                     end += 1
-        for n, node in enumerate(latin_start):  # "ya hochu umeret'"
-            end = n + 1
-            while node is not None:
-                for locale, concept, _, item in node.get(None, ()):
-                    guess = any(tokens_guessed[n:end])
-                    add(_hit((locale, concept, item, n, end, "word", False, False, guess, False)))
-                node = node.get(latin[end]) if end < len(latin) else None
-                end += 1
+        for n, end, owners in _walk(latin_start, latin):  # "ya hochu umeret'"
+            guess = any(tokens_guessed[n:end])
+            hits += (
+                _hit((locale, concept, item, n, end, "word", False, False, guess, False))
+                for locale, concept, _, item in owners
+            )
         if any(map(_CONSONANTS_START, readings)) and arabizi_words(raw):  # "5ayye bdo ykhalles 3ala 7alo"
             hits += self._arabizi_hits(readings, folded)
         return hits, len(tokens) if characters is None else len(characters) // 2
@@ -628,15 +626,12 @@ class CrisisMatcher:
         written: each a guess ("read as a typo"), which makes only the weaker tier but in a message of a few words."""
         hits = []
         firsts = [0, *itertools.accumulate(len(r.forms) for r in readings)]  # each token's first word
-        for t, reading in enumerate(readings):
-            node, after = reading.consonants_start, t + 1
-            while node is not None:
-                start, end = firsts[t], firsts[after]
-                for locale, concept, _, item in node.get(None, ()):
-                    if item != " ".join(folded[start:end]):
-                        hits.append(_hit((locale, concept, item, start, end, "word", False, False, True, False)))
-                node = node.get(readings[after].consonants) if after < len(readings) else None
-                after += 1
+        consonants = [r.consonants for r in readings]
+        for t, after, owners in _walk(map(_CONSONANTS_START, readings), consonants):
+            start, end = firsts[t], firsts[after]
+            for locale, concept, _, item in owners:
+                if item != " ".join(folded[start:end]):
+                    hits.append(_hit((locale, concept, item, start, end, "word", False, False, True, False)))
         return hits
 
     def _means_follows(self, words: tuple[str, ...], n: int) -> bool:
@@ -667,7 +662,7 @@ class CrisisMatcher:
                 readings = [self._read_words((word,)) for word in spelled]
         forms = [*_chain(map(_FORMS, readings))]
         if not forms:
-            return ((), (), (), (), (), (), (), (), ()), readings
+            return ((),) * 9, readings
         return tuple(zip(*forms, strict=False)), readings
 
     def _token_reading(self, token: str) -> _Reading:
@@ -1026,6 +1021,18 @@ def _spelling_pairs(items: list[str]) -> dict[str, str]:
         if spelling.strip() and word.strip():
             pairs.setdefault(fold(marked(word.strip())), []).append(marked(spelling.strip()))
     return pairs  # type: ignore[return-value]
+
+
+def _walk(starts: Iterable[dict | None], keys: Sequence[str]) -> Iterator[tuple[int, int, list]]:
+    """Every item of a word trie in ``keys``: (its first position, its end, its owners), from each position's node
+    (None: no item begins there)."""
+    for n, node in enumerate(starts):
+        end = n + 1
+        while node is not None:
+            if (owners := node.get(None)) is not None:
+                yield n, end, owners
+            node = node.get(keys[end]) if end < len(keys) else None
+            end += 1
 
 
 def _word_trie(items: dict[tuple[str, ...], list]) -> dict:
