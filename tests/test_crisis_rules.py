@@ -103,6 +103,16 @@ def test_arabic_in_latin_letters_is_also_read_by_its_consonants(library):
     assert joking is not None and joking.tier == CONFIDENT_TIER, joking
 
 
+def test_russian_yo_is_read_as_ye_either_way(library):
+    """Most people type Russian ё as е, and translators write either: a list item matches in both spellings. An
+    item written with е ("вздернуться", to hang oneself) finds the message written with ё; the exception written
+    with ё ("волонтёр", volunteer) finds the message written with е, and softens its match."""
+    hanged = library.crisis_signal("думаю вздёрнуться в гараже")
+    assert hanged is not None and hanged.tier == CONFIDENT_TIER, hanged
+    volunteer = library.crisis_signal("я волонтер, учимся спрашивать про суицидальные мысли прямо")
+    assert volunteer is not None and volunteer.tier == SOFT and "волонтер" in volunteer.rule, volunteer
+
+
 @pytest.mark.parametrize(("text", "locale"), SOFT_AT_LEAST)
 def test_ambiguous_crisis_texts_get_the_crisis_reply_first(library, text, locale):
     reply = answer(library, text, US)

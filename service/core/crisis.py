@@ -92,7 +92,9 @@ _RUNS = re.compile(r"(.)\1+")
 _ARABIZI_SOUNDS = re.compile(r"kh|gh|sh|ch|h|q")
 _ARABIZI_SOUND = {"kh": "5", "gh": "8", "sh": "$", "ch": "$", "h": "7", "q": "2"}
 _VOWELS = str.maketrans("", "", "aeiou")
+ARABIZI_ONE_WORD = ("took", "means")
 ARABIZI_CONSONANTS_MIN = 3  # consonants an item must have to be read so: fewer ("mt": mout, mat, meet) say too little
+_YO = str.maketrans("ёЁ", "еЕ")  # Russian ё, which most people type as е: lists and messages are read with е
 _CONTRACTED = re.compile(r"^(od)['’]d$")  # "od'd" (overdosed); not "we'd", "it'd"
 _PLAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 _ELISION = re.compile(r"(?<![^\W\d_])([^\W\d_i]|qu)['’](?=[^\W\d_])", re.IGNORECASE)  # l' d' j' m' qu' (not I'm)
@@ -398,9 +400,9 @@ class CrisisMatcher:
         self._arabizi: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}  # Arabizi items, consonants
         written: set[str] = set()  # the words of items as translators wrote them, not respelled as texted
         for locale, lists in lexicons.items():
-            spellings = _spelling_pairs(lists.get(SPELLINGS, []))
+            spellings = _spelling_pairs([item.translate(_YO) for item in lists.get(SPELLINGS, [])])
             for concept in LISTS:
-                for item in lists.get(concept, []):
+                for item in (item.translate(_YO) for item in lists.get(concept, [])):
                     written.update(_clean(fold(marked(item))).split())
                     for variant in _variants(item, spellings):
                         self._add(locale, concept, variant, locale in marks)
@@ -489,7 +491,8 @@ class CrisisMatcher:
                 # or more only: one word so read says too little ("intihar", suicide, and "anta7er", I kill myself,
                 # are both "nt7r"). Exceptions only soften: a guessed one would soften what it does not say.
                 consonants = tuple(arabizi_consonants(_clean(w).replace(" ", "")) for w in form.split())
-                if len(consonants) > 1 and all(consonants) and len("".join(consonants)) >= ARABIZI_CONSONANTS_MIN:
+                whole = len(consonants) > 1 or concept in ARABIZI_ONE_WORD
+                if whole and all(consonants) and len("".join(consonants)) >= ARABIZI_CONSONANTS_MIN:
                     self._arabizi.setdefault(consonants, []).append((locale, concept, False, " ".join(words)))
             if _cyrillic(form):
                 latin = tuple(russian_latin(w) for w in words)
@@ -569,6 +572,8 @@ class CrisisMatcher:
         """What our lists find in ``text``, and how many words it has (Chinese: two characters a word)."""
         raw = marked(text[:2000])
         hits: list[Hit] = []
+        if not raw.isascii():
+            raw = raw.translate(_YO)
         characters = None  # the text without spaces, in scripts written without them
         if not raw.isascii():
             if unspaced(raw):
