@@ -528,6 +528,7 @@ def test_the_backstop_only_ever_adds_the_weaker_tier(library):
         ("⚰️", "soft"),  # alone, or with no word of any language: the weaker tier
         ("🪦 قريب", "soft"),
         ("took all my 💊 😂", "soft"),  # tears of laughter: an exception in every language, so soft at most
+        ("took all my 💊 😅", "soft"),  # a nervous laugh too
     ],
 )
 def test_emoji_for_a_means_or_for_death_are_read_in_every_language(library, text, tier):

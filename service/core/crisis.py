@@ -149,9 +149,9 @@ _hit = functools.partial(tuple.__new__, Hit)  # a Hit from a tuple of all its fi
 
 # Emoji people text for a means or for death ("took all my 💊", "🔪 again tonight"): read as words of
 # those concepts in every language (Crisis Text Line found the pill emoji a stronger sign than "suicide").
-# Tears of laughter, rolled eyes and the monkey hiding its eyes mark a joke or an exaggeration ("if we lose
-# tonight I'm jumping off the balcony 😂", "one more meeting and I shoot myself 🙄"): an exception, which only
-# ever softens a match.
+# Tears of laughter, a nervous laugh, rolled eyes and the monkey hiding its eyes mark a joke or an exaggeration
+# ("if we lose tonight I'm jumping off the balcony 😂", "one more meeting and I shoot myself 🙄"): an exception,
+# which only ever softens a match.
 EMOJI = {
     "💊": ("pill", "means"),
     "🔪": ("knife", "means"),
@@ -164,6 +164,7 @@ EMOJI = {
     "🤣": ("rolling", "exceptions"),
     "🙄": ("eyeroll", "exceptions"),
     "🙈": ("seenoevil", "exceptions"),
+    "😅": ("sweatsmile", "exceptions"),
 }
 _EMOJI = re.compile("(" + "|".join(map(re.escape, EMOJI)) + ")\ufe0f?")
 
