@@ -101,6 +101,9 @@ def test_arabic_in_latin_letters_is_also_read_by_its_consonants(library):
     assert signal is not None and signal.tier == SOFT and "(read as a typo)" in signal.rule, signal
     joking = library.crisis_signal("wllah ghadi n9tel rassi had lmerra machi kan dhk 3yit mn kolchi")
     assert joking is not None and joking.tier == CONFIDENT_TIER, joking
+    # A single word of the parts that fire only together (took, means) is read so too: "5adit" as "5ADT" (took).
+    took = library.crisis_matcher.detect("5adit el 7boub kollhom")
+    assert took is not None and took.tier == SOFT and "took '5 adt'" in took.rule, took
 
 
 def test_russian_yo_is_read_as_ye_either_way(library):

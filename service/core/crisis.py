@@ -92,7 +92,7 @@ _RUNS = re.compile(r"(.)\1+")
 _ARABIZI_SOUNDS = re.compile(r"kh|gh|sh|ch|h|q")
 _ARABIZI_SOUND = {"kh": "5", "gh": "8", "sh": "$", "ch": "$", "h": "7", "q": "2"}
 _VOWELS = str.maketrans("", "", "aeiou")
-ARABIZI_ONE_WORD = ("took", "means")
+ARABIZI_ONE_WORD = ("took", "means")  # lists whose single words are read so too ("5dit" as "5ADT", took): parts only
 ARABIZI_CONSONANTS_MIN = 3  # consonants an item must have to be read so: fewer ("mt": mout, mat, meet) say too little
 _YO = str.maketrans("ёЁ", "еЕ")  # Russian ё, which most people type as е: lists and messages are read with е
 _CONTRACTED = re.compile(r"^(od)['’]d$")  # "od'd" (overdosed); not "we'd", "it'd"
@@ -403,7 +403,8 @@ class CrisisMatcher:
         for locale, lists in lexicons.items():
             spellings = _spelling_pairs([item.translate(_YO) for item in lists.get(SPELLINGS, [])])
             for concept in LISTS:
-                for item in (item.translate(_YO) for item in lists.get(concept, [])):
+                for as_written in lists.get(concept, []):
+                    item = as_written.translate(_YO)
                     written.update(_clean(fold(marked(item))).split())
                     for variant in _variants(item, spellings):
                         self._add(locale, concept, variant, locale in marks)
@@ -489,11 +490,12 @@ class CrisisMatcher:
                 continue
             if locale in self._digits_for_letters and concept != "exceptions" and form.isascii():
                 # Each word whole ("a5alas", not split at its digit as above), by its consonants; items of two words
-                # or more only: one word so read says too little ("intihar", suicide, and "anta7er", I kill myself,
-                # are both "nt7r"). Exceptions only soften: a guessed one would soften what it does not say.
+                # or more, or single words of a part that fires only with others (ARABIZI_ONE_WORD): one word of danger
+                # so read says too little ("intihar", suicide, and "anta7er", I kill myself, are both "nt7r").
+                # Exceptions only soften: a guessed one would soften what it does not say.
                 consonants = tuple(arabizi_consonants(_clean(w).replace(" ", "")) for w in form.split())
-                whole = len(consonants) > 1 or concept in ARABIZI_ONE_WORD
-                if whole and all(consonants) and len("".join(consonants)) >= ARABIZI_CONSONANTS_MIN:
+                read_so = len(consonants) > 1 or concept in ARABIZI_ONE_WORD
+                if read_so and all(consonants) and len("".join(consonants)) >= ARABIZI_CONSONANTS_MIN:
                     self._arabizi.setdefault(consonants, []).append((locale, concept, False, " ".join(words)))
             if _cyrillic(form):
                 latin = tuple(russian_latin(w) for w in words)
@@ -573,10 +575,9 @@ class CrisisMatcher:
         """What our lists find in ``text``, and how many words it has (Chinese: two characters a word)."""
         raw = marked(text[:2000])
         hits: list[Hit] = []
-        if not raw.isascii():
-            raw = raw.translate(_YO)
         characters = None  # the text without spaces, in scripts written without them
         if not raw.isascii():
+            raw = raw.translate(_YO)
             if unspaced(raw):
                 cleaned = _clean(raw)
                 characters = cleaned.replace(" ", "").translate(simplified())
