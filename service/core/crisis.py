@@ -14,7 +14,6 @@ slowly), a phrase matches at full strength only with its marks; the same
 letters without marks match softly.
 """
 
-import collections
 import functools
 import itertools
 import operator
@@ -23,6 +22,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
+
+import ahocorasick
 
 from .language import arabizi_words
 from .normalize import simplified
@@ -254,16 +255,13 @@ def arabic_fold(text: str) -> str:
 
 
 class _Scanner:
-    """Every item found anywhere in a text, in one pass over it (Aho-Corasick): items of scripts written
-    without spaces, and Arabic ones, which may be glued to other words."""
+    """Every item found anywhere in a text, in one pass over it (Aho-Corasick, pyahocorasick's automaton): items
+    of scripts written without spaces, and Arabic ones, which may be glued to other words."""
 
     def __init__(self, unit: str):
         self.unit = unit
         self._owners: dict[str, list[tuple[str, str]]] = {}  # item -> (locale, concept), in the order added
-        self._goto: list[dict[str, int]] = [{}]
-        self._fail: list[int] = [0]
-        self._moves: list[dict[str, int]] = [{}]
-        self._out: list[tuple[tuple[str, str, str], ...]] = [()]
+        self._automaton = ahocorasick.Automaton()
 
     def __bool__(self) -> bool:
         return bool(self._owners)
@@ -273,47 +271,22 @@ class _Scanner:
             self._owners.setdefault(item, []).append((locale, concept))
 
     def build(self) -> None:
-        """The automaton of the items added: a trie of their characters, and for each state the longest
-        suffix that is also a state (where to go on when the next character leads nowhere). Each state then
-        knows its every next state but the root's, so that a message is read one lookup a character."""
-        goto: list[dict[str, int]] = self._goto
-        out: list[list[tuple[str, str, str]]] = [[] for _ in self._out]
+        """The automaton of the items added, each with its length and owners."""
         for item, owners in self._owners.items():
-            state = 0
-            for char in item:
-                if char not in goto[state]:
-                    goto[state][char] = len(goto)
-                    goto.append({})
-                    out.append([])
-                state = goto[state][char]
-            out[state] = [(item, locale, concept) for locale, concept in owners]
-        fail = [0] * len(goto)
-        moves: list[dict[str, int]] = [{} for _ in goto]  # a state's moves, its fallbacks' included, root's not
-        queue = collections.deque(goto[0].values())
-        while queue:
-            state = queue.popleft()
-            for char, child in goto[state].items():
-                queue.append(child)
-                back = fail[state]
-                while back and char not in goto[back]:
-                    back = fail[back]
-                fail[child] = goto[back].get(char, 0) if state else 0
-                out[child] += out[fail[child]]
-            moves[state] = {**moves[fail[state]], **goto[state]} if state else {}
-        self._fail, self._moves, self._out = fail, moves, [tuple(found) for found in out]
+            self._automaton.add_word(item, (item, len(item), tuple(owners)))
+        if self._owners:
+            self._automaton.make_automaton()
 
     def scan(self, text: str) -> list["Hit"]:
         """Every item in ``text``, ordered by where it starts, then ends (as walking a trie from each position)."""
-        moves, first, out, unit = self._moves, self._goto[0], self._out, self.unit
-        hits = []
-        state = 0
-        for end, char in enumerate(text, 1):
-            state = moves[state].get(char) or first.get(char, 0)
-            if found := out[state]:
-                hits += [
-                    _hit((locale, concept, item, end - len(item), end, unit, False, False, False, False))
-                    for item, locale, concept in found
-                ]
+        if not self._owners:
+            return []
+        unit = self.unit
+        hits = [
+            _hit((locale, concept, item, last + 1 - size, last + 1, unit, False, False, False, False))
+            for last, (item, size, owners) in self._automaton.iter(text)
+            for locale, concept in owners
+        ]
         hits.sort(key=_span)
         return hits
 
@@ -577,7 +550,7 @@ class CrisisMatcher:
         hits: list[Hit] = []
         characters = None  # the text without spaces, in scripts written without them
         if not raw.isascii():
-            raw = raw.translate(_YO)
+            raw = raw.replace("ё", "е")  # case-folded already: no Ё left
             if unspaced(raw):
                 cleaned = _clean(raw)
                 characters = cleaned.replace(" ", "").translate(simplified())
