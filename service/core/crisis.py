@@ -260,11 +260,12 @@ class _Scanner:
 
     def __init__(self, unit: str):
         self.unit = unit
-        self._owners: dict[str, list[tuple[str, str]]] = {}  # item -> (locale, concept), in the order added
+        self._owners: dict[str, list[tuple[str, str]]] = {}  # item -> (locale, concept), in order, until built
         self._automaton = ahocorasick.Automaton()
 
     def __bool__(self) -> bool:
-        return bool(self._owners)
+        """Whether the automaton is built and holds any item."""
+        return self._automaton.kind == ahocorasick.AHOCORASICK
 
     def add(self, item: str, locale: str, concept: str) -> None:
         if item:
@@ -274,12 +275,12 @@ class _Scanner:
         """The automaton of the items added, each with its length and owners."""
         for item, owners in self._owners.items():
             self._automaton.add_word(item, (item, len(item), tuple(owners)))
-        if self._owners:
-            self._automaton.make_automaton()
+        self._automaton.make_automaton()
+        self._owners = {}  # held by the automaton now
 
     def scan(self, text: str) -> list["Hit"]:
         """Every item in ``text``, ordered by where it starts, then ends (as walking a trie from each position)."""
-        if not self._owners:
+        if not self:
             return []
         unit = self.unit
         hits = [
