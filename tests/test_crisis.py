@@ -163,6 +163,20 @@ def test_one_typo_in_any_long_phrase_word_of_any_locale_is_forgiven(library):
     assert tried > 4000 and len(missed) / tried < 0.02, (tried, missed[:40])
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "odin bokal vina mozhno?",  # Russian "one", in Latin letters: not ODING (overdosing) less a letter
+        "my psychiatrist dr nash wants me to try lithium",
+        "mi hijo de 16 toma fluoxetina, es normal q duerma tanto",  # "toma" is not "tomar" less a letter
+    ],
+)
+def test_a_short_word_is_not_read_as_a_longer_crisis_word_less_a_letter(library, body):
+    """Four letters are too few to be a five-letter word of our lists mistyped: a missing letter is forgiven
+    from five letters typed."""
+    assert library.crisis_signal(body) is None, library.crisis_signal(body)
+
+
 def test_words_people_text_for_other_things_are_not_crisis(library):
     words = set(STOP_WORDS | START_WORDS)
     words |= set(library.topic_words) | set(library.menu_words) | set(library.help_words)

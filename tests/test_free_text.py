@@ -52,6 +52,10 @@ def test_a_greeting_several_catalogs_write_takes_the_senders_country(library, te
         ("喝酒会影响碳酸锂吗", "CN"),
         ("هل الكحول مع الليثيوم خطر", "EG"),
         ("la EPS me cubre la terapia electroconvulsiva?", "CO"),  # an insurer's name (Colombia)
+        ("spravato 치료 효과 있나요?", "KR"),  # in English, in a language written in another script
+        ("ketamine 治疗抑郁症有效吗？", "CN"),
+        ("insurance로 cover 되는지 궁금해요", "US"),
+        ("psilocybin terapiya pomogaet pri depressii?", "RU"),  # Russian in Latin letters
     ],
 )
 def test_a_question_naming_a_subject_the_article_never_mentions_gets_the_menu(library, text, country):

@@ -127,6 +127,7 @@ def test_arabic_written_in_latin_letters_is_answered_in_arabic(library, body, co
         ("vrach khochet dobavit' litiy k antidepressantu, eto normal'no?", "US", "ru", "MEDS"),  # one scheme...
         ("vrach hochet dobavit litij k antidepressantu", "DE", "ru", "MEDS"),  # ... or another
         ("kak poluchit recept na fevarin bez ocheredi", "RU", "ru", "unknown"),  # not in the article: the menu
+        ("psilocybin terapiya pomogaet?", "RU", "ru", "unknown"),  # one Russian word, from Russia ("terapiya": tl)
         ("can the doctor add lithium to my antidepressant", "RU", "en", "MEDS"),  # English stays English
         ("pwede bang dagdagan ng doktor ng lithium ang gamot ko", "PH", "tl", "MEDS"),
     ],

@@ -41,6 +41,9 @@ WINDOW_WORDS = 7  # parts of a rule meet within this many words
 WINDOW_CHARS = 14  # ... or characters, in scripts written without spaces
 WINDOW_ARABIC = 36  # ... or characters of Arabic, spaces included
 FUZZY_MIN_LETTERS = 5  # a word this long may lack a letter, have one extra, or two swapped
+# ... but a word of four letters read as one of five is an everyday word as often ("odin", one, in Russian
+# Latin, is not ODING; "toma", takes, not TOMAR): so read only inside a phrase of ours ("dont want to be alve").
+SHORT_GUESS = 2
 JOINED_MIN = 5  # letters of a phrase run together ("killmyself"): shorter ones are everyday words too
 SPLIT_MIN = 7  # a word of ours this long may come split in two or three ("over dose", "pento barbital")
 SPLIT_PART = 3  # ... into parts of at least this many letters each
@@ -114,10 +117,11 @@ class _Reading(NamedTuple):
     """What one token of a message stands for (kept per token: most words repeat from message to message)."""
 
     # Each of its words: repaired (marks kept), folded and repaired, in Russian Latin; whether the first and
-    # the second are a guess (a typo or a doubled letter undone: "changed" as "hanged" may be neither); where
-    # each of the three begins in the trie of items (None: no item begins with it), looked up once per token,
-    # not once per message; and whether it is a number big enough to count pills.
-    forms: tuple[tuple[str, str, str, bool, bool, dict | None, dict | None, dict | None, bool], ...]
+    # the second are a guess (a typo or a doubled letter undone: "changed" as "hanged" may be neither;
+    # SHORT_GUESS for a word of four letters); where each of the three begins in the trie of items (None: no
+    # item begins with it), looked up once per token, not once per message; and whether it is a number big
+    # enough to count pills.
+    forms: tuple[tuple[str, str, str, int, int, dict | None, dict | None, dict | None, bool], ...]
     words: tuple[str, ...]  # its words as split ("s.u.i" is three), to find letters spelled out one by one
     single_letters: int  # how many of its words are one letter ("s u i c i d e")
     # The token as Arabic in Latin letters, by its consonants ("a5alas" whole, not split at its digit), and where it
@@ -585,6 +589,8 @@ class CrisisMatcher:
                     if (owners := node.get(None)) is not None and (variant is tokens or tokens[n:end] != folded[n:end]):
                         unmarked = variant is folded
                         guess = bool(guessed) and any(guessed[n:end])
+                        if guess and end == n + 1 and guessed[n] == SHORT_GUESS:
+                            owners = ()  # "odin" is not ODING, "toma" not TOMAR: only inside a phrase
                         for locale, concept, capped, item in owners:
                             # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
                             if not (capped and unmarked):
@@ -594,6 +600,8 @@ class CrisisMatcher:
                     end += 1
         for n, end, owners in _walk(latin_start, latin):  # "ya hochu umeret'"
             guess = any(tokens_guessed[n:end])
+            if guess and end == n + 1 and tokens_guessed[n] == SHORT_GUESS:
+                continue
             hits += (
                 _hit((locale, concept, item, n, end, "word", False, False, guess, False))
                 for locale, concept, _, item in owners
@@ -658,7 +666,10 @@ class CrisisMatcher:
             latin = russian_latin(written) if written.isascii() else ""
             starts = self._trie.get(written), self._trie.get(folded), self._latin_trie.get(latin)
             number = written.isdigit() and len(written) < 6 and int(written) >= BIG_NUMBER
-            forms.append((written, folded, latin, _guess(word, written), _guess(fold(word), folded), *starts, number))
+            guesses: tuple[int, int] = _guess(word, written), _guess(fold(word), folded)
+            if len(word) < FUZZY_MIN_LETTERS:  # a four-letter word read as a five-letter one of ours
+                guesses = (guesses[0] and SHORT_GUESS, guesses[1] and SHORT_GUESS)
+            forms.append((written, folded, latin, *guesses, *starts, number))
         glued = "".join(words)
         consonants = arabizi_consonants(fold(glued)) if self._arabizi_trie and glued.isascii() else ""
         start = self._arabizi_trie.get(consonants) if consonants else None

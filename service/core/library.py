@@ -134,8 +134,15 @@ class Library:
             ]
             for locale in self.locales
         }
+        # Subjects our article never mentions. A language written in another script names them in English too
+        # ("spravato 치료 효과 있나요?", "ketamine 治疗有效吗", "insurance로 cover 되는지"): the source words count
+        # there.
         beyond = content.words[needs.BEYOND]
-        self.beyond = {locale: Beyond(self.words(locale, beyond)) for locale in self.locales}
+        source = self.words(SOURCE_LOCALE, beyond)
+        self.beyond = {
+            locale: Beyond(self.words(locale, beyond) + (source if locale not in latin else []))
+            for locale in self.locales
+        }
         self._cache: dict[tuple, Any] = {}
         self.keyword_replies: dict[tuple, Any] = {}  # (text, channel, country, opted out) -> Reply: replies.answer
 
@@ -335,7 +342,7 @@ class Library:
         if arabizi and in_arabic and (arabizi >= 2 or in_arabic.intersection(self.country_languages(country)[:1])):
             return self.pick(in_arabic, country), language.ARABIC_IN_LATIN
         words = normalize(text).split()
-        if (spelled := self._spelled_locale(words)) is not None:
+        if (spelled := self._spelled_locale(words, country)) is not None:
             return spelled, language.CYRILLIC_IN_LATIN
         votes: dict[str, int] = {}
         for word in words:
@@ -393,13 +400,16 @@ class Library:
                     spelled.setdefault(spelling, word)
         return found
 
-    def _spelled_locale(self, words: list[str]) -> str | None:
+    def _spelled_locale(self, words: list[str], country: str | None) -> str | None:
         """The Cyrillic-script locale whose words, in Latin letters, make a third or more of ``words`` (two
-        different ones at least); None if none does."""
+        different ones at least, or one from a country whose first language it is: "psilocybin terapiya
+        pomogaet?" from Russia, where "terapiya" is Tagalog too); None if none does."""
         latin = [w for w in words if w.isascii() and w.isalpha()]
+        first = self.country_languages(country)[:1]
         for locale, spelled in self._spelled.items():
             found = {w for w in latin if russian_latin(w) in spelled}
-            if len(found) >= 2 and 3 * sum(w in found for w in latin) >= len(latin):
+            least = 1 if locale.split("_")[0] in first else 2
+            if len(found) >= least and 3 * sum(w in found for w in latin) >= len(latin):
                 return locale
         return None
 
