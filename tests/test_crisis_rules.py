@@ -177,6 +177,21 @@ def test_crisis_words_in_latin_letters_amid_another_script_get_that_scripts_repl
     assert answer(library, "kill myself", Sender(SMS, "CN")).locale == "en"
 
 
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("어제 tylenol 한통 다 삼켰어요", CONFIDENT_TIER),  # a means in English among the Korean parts
+        ("我啱啱食咗成樽 panadol", CONFIDENT_TIER),
+        ("我把一整瓶xanax都吃了", CONFIDENT_TIER),
+        ("我去europe吃了很多", SOFT),  # "rope" is no word of its own in "europe": took and a quantity only
+    ],
+)
+def test_a_means_in_latin_letters_meets_the_chinese_or_korean_around_it(library, text, tier):
+    signal = library.crisis_signal(text)
+    assert signal is not None and signal.tier == tier, (text, signal)
+    assert ("means" in signal.rule) == (tier == CONFIDENT_TIER), signal
+
+
 def test_only_od_d_is_read_as_a_past_tense(library):
     """ "od'd" is "overdosed"; "we'd" is not "weed" (an exception), nor "it'd" a word of its own."""
     matcher = library.crisis_matcher
