@@ -184,9 +184,10 @@ def test_crisis_words_in_latin_letters_amid_another_script_get_that_scripts_repl
         ("我啱啱食咗成樽 panadol", CONFIDENT_TIER),
         ("我把一整瓶xanax都吃了", CONFIDENT_TIER),
         ("我去europe吃了很多", SOFT),  # "rope" is no word of its own in "europe": took and a quantity only
+        ("شربت علبة xanax كلها", CONFIDENT_TIER),  # and among Arabic
     ],
 )
-def test_a_means_in_latin_letters_meets_the_chinese_or_korean_around_it(library, text, tier):
+def test_a_means_in_latin_letters_meets_the_chinese_korean_or_arabic_around_it(library, text, tier):
     signal = library.crisis_signal(text)
     assert signal is not None and signal.tier == tier, (text, signal)
     assert ("means" in signal.rule) == (tier == CONFIDENT_TIER), signal

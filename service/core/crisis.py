@@ -50,7 +50,7 @@ SPLIT_PART = 3  # ... into parts of at least this many letters each
 REPAIR_CACHE = 10_000
 SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not "hanging")
 BIG_NUMBER = 10  # "took 30 pills"
-LATIN_AMONG_UNSPACED = 4  # letters of a means in Latin letters read among Chinese or Korean ("pill", not "gun")
+LATIN_AMONG_OTHERS = 4  # letters of a means in Latin letters read among Chinese, Korean or Arabic ("pill", not "gun")
 # A number followed by a unit of dose or of time counts no pills: "took 20 mg sertraline", "nehme seit 10 Jahren
 # Antidepressiva" (the shipped languages' spellings; folded, as messages are read).
 NOT_A_COUNT = frozenset(
@@ -327,8 +327,8 @@ def _korean_words(hits: list["Hit"], cleaned: str, characters: str) -> list["Hit
 
 
 def _latin_whole(characters: str, hit: "Hit") -> bool:
-    """Whether ``hit``, found in Latin letters among Chinese or Korean ``characters``, is a whole Latin word
-    there: "rope" is not found in "europe"."""
+    """Whether ``hit``, found in Latin letters among Chinese, Korean or Arabic ``characters``, is a whole Latin
+    word there: "rope" is not found in "europe"."""
     before = characters[hit.start - 1 : hit.start]
     after = characters[hit.end : hit.end + 1]
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
@@ -401,13 +401,14 @@ class CrisisMatcher:
             self._add("*", "means", name, False)
         for emoji, (_, concept) in EMOJI.items():  # in every language
             self._add("*", concept, _emoji_word(emoji), False)
-        # Means named in Latin letters inside Chinese or Korean ("어제 tylenol 한통 다 삼켰어요", "食咗成排 panadol"):
-        # read with those scripts' items, spaces taken out, so that they meet the parts written around them; as
-        # whole Latin words only (``_latin_whole``).
+        # Means named in Latin letters inside Chinese, Korean or Arabic ("어제 tylenol 한통 다 삼켰어요", "食咗成排
+        # panadol", "شربت علبة xanax كلها"): read with those scripts' items too, so that they meet the parts
+        # written around them; as whole Latin words only (``_latin_whole``).
         for name in (*(item for lists in lexicons.values() for item in lists.get("means", ())), *drug_names):
             word = fold(marked(name)).strip()
-            if word.isascii() and word.isalpha() and len(word) >= LATIN_AMONG_UNSPACED:
+            if word.isascii() and word.isalpha() and len(word) >= LATIN_AMONG_OTHERS:
                 self._unspaced.add(word, "*", "means")
+                self._in_word.add(word, "*", "means")
         self._unspaced.build()
         self._in_word.build()
         self._vocabulary = {w for key in self._words for w in key}
@@ -580,7 +581,8 @@ class CrisisMatcher:
                 hits += _korean_words(found, cleaned, characters) if found and _HANGUL.search(cleaned) else found
                 raw = _SCRIPT_EDGE.sub(" ", raw)  # "我想kill myself": the Latin words apart, to be read as words
             if self._in_word and in_word(raw):
-                hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
+                arabic = arabic_fold(_clean(fold(raw)))
+                hits += [h for h in self._in_word.scan(arabic) if not h.item.isascii() or _latin_whole(arabic, h)]
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", raw)
         columns, readings = self._words_of(raw)
