@@ -41,6 +41,8 @@ def _kinds(text: str) -> tuple[set[str], ...]:
     """The model's view of a message, by kind (``KINDS``): words, stems, word pairs; where there are no spaces,
     character pairs and characters."""
     words, unspaced = _words(text)
+    if not unspaced:  # most messages: each kind in one pass
+        return set(words), {w[:STEM] for w in words}, set(map("_".join, zip(words, words[1:]))), set(), set()
     kinds: tuple[set[str], ...] = tuple(set() for _ in KINDS)
     found, stems, pairs, char_pairs, chars = kinds
     for n, word in enumerate(words):
