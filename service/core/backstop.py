@@ -12,7 +12,7 @@ false alarms on ordinary texts held out from training.
 import math
 import re
 from dataclasses import InitVar, dataclass, field
-from itertools import repeat
+from itertools import pairwise, repeat
 
 from .crisis import arabic_fold, fold, marked
 
@@ -42,7 +42,7 @@ def _kinds(text: str) -> tuple[set[str], ...]:
     character pairs and characters."""
     words, unspaced = _words(text)
     if not unspaced:  # most messages: each kind in one pass
-        return set(words), {w[:STEM] for w in words}, set(map("_".join, zip(words, words[1:]))), set(), set()
+        return set(words), {w[:STEM] for w in words}, set(map("_".join, pairwise(words))), set(), set()
     kinds: tuple[set[str], ...] = tuple(set() for _ in KINDS)
     found, stems, pairs, char_pairs, chars = kinds
     for n, word in enumerate(words):
