@@ -266,6 +266,7 @@ class _Scanner:
     def __init__(self, unit: str):
         self.unit = unit
         self._owners: dict[str, list[tuple[str, str]]] = {}  # item -> (locale, concept), in order, until built
+        self._whole: set[str] = set()  # items found only as a whole word (``add_word``), until built
         self._automaton = ahocorasick.Automaton()
 
     def __bool__(self) -> bool:
@@ -276,12 +277,18 @@ class _Scanner:
         if item:
             self._owners.setdefault(item, []).append((locale, concept))
 
+    def add_word(self, word: str, locale: str, concept: str) -> None:
+        """A word in Latin letters, found among the scanned script only as a whole word ("rope" is not in
+        "europe")."""
+        self.add(word, locale, concept)
+        self._whole.add(word)
+
     def build(self) -> None:
-        """The automaton of the items added, each with its length and owners."""
+        """The automaton of the items added, each with its length, owners and whether it must be a whole word."""
         for item, owners in self._owners.items():
-            self._automaton.add_word(item, (item, len(item), tuple(owners)))
+            self._automaton.add_word(item, (item, len(item), tuple(owners), item in self._whole))
         self._automaton.make_automaton()
-        self._owners = {}  # held by the automaton now
+        self._owners, self._whole = {}, set()  # held by the automaton now
 
     def scan(self, text: str) -> list["Hit"]:
         """Every item in ``text``, ordered by where it starts, then ends (as walking a trie from each position)."""
@@ -290,7 +297,8 @@ class _Scanner:
         unit = self.unit
         hits = [
             _hit((locale, concept, item, last + 1 - size, last + 1, unit, False, False, False, False))
-            for last, (item, size, owners) in self._automaton.iter(text)
+            for last, (item, size, owners, whole) in self._automaton.iter(text)
+            if not whole or _latin_whole(text, last + 1 - size, last + 1)
             for locale, concept in owners
         ]
         hits.sort(key=_span)
@@ -326,11 +334,11 @@ def _korean_words(hits: list["Hit"], cleaned: str, characters: str) -> list["Hit
     return kept
 
 
-def _latin_whole(characters: str, hit: "Hit") -> bool:
-    """Whether ``hit``, found in Latin letters among Chinese, Korean or Arabic ``characters``, is a whole Latin
-    word there: "rope" is not found in "europe"."""
-    before = characters[hit.start - 1 : hit.start]
-    after = characters[hit.end : hit.end + 1]
+def _latin_whole(characters: str, start: int, end: int) -> bool:
+    """Whether ``characters[start:end]``, Latin letters among Chinese, Korean or Arabic, is a whole Latin word
+    there."""
+    before = characters[start - 1 : start]
+    after = characters[end : end + 1]
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
@@ -403,12 +411,12 @@ class CrisisMatcher:
             self._add("*", concept, _emoji_word(emoji), False)
         # Means named in Latin letters inside Chinese, Korean or Arabic ("어제 tylenol 한통 다 삼켰어요", "食咗成排
         # panadol", "شربت علبة xanax كلها"): read with those scripts' items too, so that they meet the parts
-        # written around them; as whole Latin words only (``_latin_whole``).
+        # written around them; as whole Latin words only.
         for name in (*(item for lists in lexicons.values() for item in lists.get("means", ())), *drug_names):
             word = fold(marked(name)).strip()
             if word.isascii() and word.isalpha() and len(word) >= LATIN_AMONG_OTHERS:
-                self._unspaced.add(word, "*", "means")
-                self._in_word.add(word, "*", "means")
+                self._unspaced.add_word(word, "*", "means")
+                self._in_word.add_word(word, "*", "means")
         self._unspaced.build()
         self._in_word.build()
         self._vocabulary = {w for key in self._words for w in key}
@@ -577,12 +585,10 @@ class CrisisMatcher:
                 cleaned = _clean(raw)
                 characters = cleaned.replace(" ", "").translate(simplified())
                 found = self._unspaced.scan(characters)
-                found = [h for h in found if not h.item.isascii() or _latin_whole(characters, h)]
                 hits += _korean_words(found, cleaned, characters) if found and _HANGUL.search(cleaned) else found
                 raw = _SCRIPT_EDGE.sub(" ", raw)  # "我想kill myself": the Latin words apart, to be read as words
             if self._in_word and in_word(raw):
-                arabic = arabic_fold(_clean(fold(raw)))
-                hits += [h for h in self._in_word.scan(arabic) if not h.item.isascii() or _latin_whole(arabic, h)]
+                hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", raw)
         columns, readings = self._words_of(raw)
