@@ -38,7 +38,12 @@ CONFIDENT = [
     ("我要跳楼", "zh"),
 ]
 # "uống hết thuốc" is also finishing a course of medicine: the weaker tier, the crisis reply still first.
-SOFT_AT_LEAST = [("tôi đã uống hết thuốc rồi", "vi")]
+SOFT_AT_LEAST = [
+    ("tôi đã uống hết thuốc rồi", "vi"),
+    # Maghrebi Arabic in Latin letters (crisis set 67): going to the sea "and not coming back", standing on a bridge
+    ("bghit nemchi lel b7ar w manarja3ch", "ar"),
+    ("kont wa9ef 3la le pont w ma habatch", "ar"),
+]
 # Ordinary texts that alarmed before: never the crisis reply alone.
 NOT_CONFIDENT = [
     "my new meds make me feel odd",
@@ -73,6 +78,8 @@ NOT_CONFIDENT = [
     "my mate said ECT is only for people who are suicidal, is that true? ive tried 4 meds and nothing's worked",
     "我想當自殺防治志工，需要什麼資格？",
     "항우울제 설명서에 '24세 이하 자살 충동 증가' 써있던데 저 23살이거든요 먹어도 되는 건가요",
+    # Crisis set 65's: a film that made one "cry to death", as one laughs to death
+    "看完电影哭死我了 想问下文拉法辛贵不贵",
 ]
 
 
@@ -314,6 +321,25 @@ def test_a_weaker_signal_gets_the_whole_crisis_reply_then_the_answer_in_one_mess
         assert len(reply.messages[0]) > len(crisis) + 20  # the ordinary answer follows
         assert Budget(channel).fits(reply.messages[0])
         assert "weaker crisis signal" in reply.why
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("ma3 elsalama ya shabab, akher message meni", "ar"),  # Arabic in Latin letters, without a digit for one
+        ("na eopseumyeon da pyeonhalgeoya.. annyeong", "ko"),  # Korean in Latin letters
+        ("tout est prêt", "fr"),  # too short for its letters to tell French from a US phone
+        ("nakatayo ako sa gilid ng overpass sa edsa", "tl"),  # an English word of our lists in Tagalog
+        ("He perdido el bar y debo 60.000 €. Tengo un seguro de vida", "es"),  # a Portuguese item in Spanish
+    ],
+)
+def test_a_weaker_signal_is_answered_in_one_language(library, text, locale):
+    """The crisis reply and the menu after it are in one language: that of the crisis words found where the text
+    alone cannot tell its own (too short, or in Latin letters for another script), else the text's."""
+    reply = answer(library, text, US)
+    assert reply.topic == CRISIS_SOFT and reply.locale == locale, reply.why
+    menu = library.menu_pages(locale, SMS, "US")
+    assert reply.messages == (with_crisis(library, library.crisis(locale, "US"), menu, 1, SMS, "US"),)
 
 
 def test_a_weaker_signal_before_a_topic_page_keeps_the_page_within_budget(library):

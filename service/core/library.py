@@ -69,7 +69,8 @@ class Library:
         self._cldr_aliases = tuple(sorted(content.languages.cldr_aliases.items()))  # hashable, for the CLDR cache
         self.scripts = self._scripts()
         self._word_counts: dict[str, Counter[str]] = {}
-        latin = [loc for loc in self.locales if not any(loc in found for found in self.scripts.values())]
+        self.not_latin = frozenset().union(*self.scripts.values())  # locales written in a script of their own
+        latin = [loc for loc in self.locales if loc not in self.not_latin]
         self.language_model = language.LanguageModel.shared({loc: self._texts(loc) for loc in latin})
         self._own_letters = self._letters_of_one(latin)
         # Words of our catalogs that name one of their locales: keywords, menu, help and language words.

@@ -10,7 +10,7 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE as CALLING_CODES
 
 from . import needs
 from .crisis import CONFIDENT, Signal
-from .language import ARABIC_IN_LATIN, CYRILLIC_IN_LATIN
+from .language import ARABIC_IN_LATIN, CYRILLIC_IN_LATIN, OWN_LETTERS
 from .library import Library
 from .normalize import normalize
 from .pages import TopicPages, with_crisis
@@ -101,21 +101,30 @@ def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by
         )
         return Reply((text,), label, library.default_locale, why="carrier word")
     if signal is not None:  # the whole crisis reply first, then a keyword page or the menu, in one message
-        pages, label, number, why, _ = _ordinary(library, text, body, sender, questions=False)
-        locale = _crisis_locale(library, signal, sender, prefer=pages.locale)
-        crisis = library.crisis(locale, sender.country)
+        words_of = signal.locales & set(library.locales) - {library.default_locale}  # English is borrowed by all
+        guess = pick_locale(library, set(words_of), sender) if words_of else None
+        pages, label, number, why, _ = _ordinary(library, text, body, sender, questions=False, guess=guess)
+        crisis = library.crisis(pages.locale, sender.country)  # one language: the crisis reply's is the page's
         number = min(number, len(pages.pages))
         reply = with_crisis(library, crisis, pages, number, sender.channel, sender.country)
         return Reply((reply,), CRISIS_SOFT, pages.locale, number, f"weaker crisis signal: {signal.rule}; then {why}")
     return _page(*_ordinary(library, text, body, sender))
 
 
+# How Library.identify tells a language: for certain; or from so little that the country decided.
+TOLD = ("script", OWN_LETTERS, ARABIC_IN_LATIN, CYRILLIC_IN_LATIN)
+UNSURE = ("no letters: country", "our words and country", "letters and country")
+
+
 def _ordinary(
-    library: Library, text: str, body: str, sender: Sender, questions: bool = True
+    library: Library, text: str, body: str, sender: Sender, questions: bool = True, guess: str | None = None
 ) -> tuple[TopicPages, str, int, str, str]:
     """What a message that is not crisis language asks for: the pages, their label, the page number, why,
     and how it was understood. ``text`` is ``body`` normalized; without ``questions``, nothing is looked up
-    in the article's paragraphs (the weaker crisis tier answers only keywords, else the menu)."""
+    in the article's paragraphs (the weaker crisis tier answers only keywords, else the menu). ``guess`` is the
+    language of crisis words found in it, which decides where the text is too short to tell ("tout est prêt"
+    from the US), or where those words are of a language written in another script, which the text's letters
+    cannot tell in Latin letters ("akher message meni": Arabic without a digit for a letter)."""
     whole = text.replace(" ", "")  # already normalized
     if whole in library.language_words:  # "ESPAÑOL", "TIẾNG VIỆT", "ES": the menu in that language
         menu = library.menu_pages(library.language_words[whole], sender.channel, sender.country)
@@ -142,6 +151,8 @@ def _ordinary(
         return library.topic_pages(topic, locale, sender.channel), topic, number, why, BY_KEYWORD
     # Words of its own: a question the article may answer, in the language of its script, words and letters.
     locale, how = library.identify(text, sender.country, body)
+    if guess and (how in UNSURE or (how not in TOLD and guess in library.not_latin)):
+        locale, how = guess, "its crisis words"
     locale = language or locale
     if not questions:
         return library.menu_pages(locale, sender.channel, sender.country), UNKNOWN, 1, f"menu ({how})", NOT_UNDERSTOOD
@@ -161,11 +172,9 @@ def _ordinary(
     return menu, UNKNOWN, 1, f"not understood, {locale} ({how}): {found.why}", NOT_UNDERSTOOD
 
 
-def _crisis_locale(
-    library: Library, signal: Signal, sender: Sender, prefer: str | None = None, written: Collection[str] = ()
-) -> str:
-    """The language of the crisis reply: of the crisis words found, if we serve it; else of the ordinary answer,
-    the sender's country, or the default (German words from Germany: the English reply with Germany's line).
+def _crisis_locale(library: Library, signal: Signal, sender: Sender, written: Collection[str] = ()) -> str:
+    """The language of the crisis reply: of the crisis words found, if we serve it; else of the sender's country,
+    or the default (German words from Germany: the English reply with Germany's line).
     Words of a language in Latin letters amid another script are read in that script's language ("我想kill
     myself" gets the Chinese reply), as the ordinary answer is; but words only of a language we do not ship
     are not read as another language of their script (Persian and Urdu are not Arabic: the country's or the
@@ -174,12 +183,8 @@ def _crisis_locale(
     served = signal.locales & set(library.locales)
     if written and not served.intersection(written) and (served or not signal.locales):
         served = frozenset(written)
-    if prefer in served:
-        return prefer
     if served:
         return pick_locale(library, set(served), sender)
-    if prefer:
-        return prefer
     spoken = library.country_languages(sender.country)
     if signal.locales.intersection(spoken):  # Dutch from Belgium: English, not the country's French
         return library.default_locale
