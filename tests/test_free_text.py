@@ -314,6 +314,19 @@ def test_a_broken_topic_model_file_is_named_and_bm25_still_answers(tmp_path):
     assert (reply.topic, reply.answered_by) == ("BRAIN", "question"), reply.why
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("kailan ko dapat balikan doktor ko kung parang di umeepekto yung treatment", "PH"),
+        ("llevo meses con la psicologa y no siento mejoria, la dejo?", "MX"),
+    ],
+)
+def test_a_question_mostly_of_words_its_best_topic_lacks_gets_the_menu(library, text, country):
+    """The development split's two answers on less than 30% of their question, both the wrong topic."""
+    reply = answer(library, text, Sender(SMS, country))
+    assert reply.topic == "unknown" and "of it is in" in reply.why, reply.why
+
+
 def test_the_paragraph_on_the_rare_word_of_a_question_is_part_of_its_answer(library):
     """Each word of a question weighs once in choosing paragraphs: a short rare word ("litio") is not outweighed
     by a long common pair ("depresión resistente") that counts as stem and word."""
