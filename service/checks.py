@@ -260,24 +260,25 @@ def _glued_addresses(library: Library) -> list[Problem]:
 
 
 def _beyond_in_the_article(library: Library) -> list[Problem]:
-    """A subject listed as one our article never mentions (``words beyond``) must not be in its paragraphs or
-    example questions: a question about it would get the menu although the article answers it."""
+    """A subject listed as one our article never mentions (``words beyond``, ``words conditions``) must not be in
+    its paragraphs or example questions: a question about it would get the menu although the article answers it."""
     problems = []
-    listed = library.content.words[needs.BEYOND]
-    for locale in library.locales:
-        if not library.beyond[locale]:
-            continue
-        for topic in library.content.topics.values():
-            for message in (*topic.paragraphs, *topic.questions):
-                if named := library.beyond[locale].find(library.text(locale, message) or ""):
-                    problems.append(
-                        Problem(
-                            *_where(library, locale, listed),
-                            f"{locale}: 'words beyond' lists '{named}', but {message.context!r} says it: "
-                            "take it off the list (our article does mention it)",
-                            locale,
+    for name, found in ((needs.BEYOND, library.beyond), (needs.CONDITIONS, library.conditions)):
+        listed = library.content.words[name]
+        for locale in library.locales:
+            if not found[locale]:
+                continue
+            for topic in library.content.topics.values():
+                for message in (*topic.paragraphs, *topic.questions):
+                    if named := found[locale].find(library.text(locale, message) or ""):
+                        problems.append(
+                            Problem(
+                                *_where(library, locale, listed),
+                                f"{locale}: 'words {name}' lists '{named}', but {message.context!r} says it: "
+                                "take it off the list (our article does mention it)",
+                                locale,
+                            )
                         )
-                    )
     return problems
 
 

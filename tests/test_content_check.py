@@ -117,3 +117,14 @@ def test_a_subject_listed_as_beyond_the_article_that_it_mentions_is_named(conten
     problems = check(content_copy / "content", content_copy / "translations")
     named = [p for p in problems if "'words beyond' lists 'lithium'" in p.text]
     assert named and named[0].path.endswith("messages.yaml") and named[0].line > 1
+
+
+def test_a_condition_listed_that_the_article_mentions_is_named(content_copy):
+    """`words conditions` send questions to the menu as `words beyond` do, and are checked as they are."""
+    messages = content_copy / "content" / "messages.yaml"
+    text = messages.read_text()
+    changed = text.replace("text: BIPOLAR, SCHIZOPHRENIA,", "text: BIPOLAR, TRICYCLIC, SCHIZOPHRENIA,")
+    assert changed != text
+    messages.write_text(changed)
+    problems = check(content_copy / "content", content_copy / "translations")
+    assert any("'words conditions' lists 'tricyclic'" in p.text for p in problems), problems

@@ -327,6 +327,23 @@ def test_a_question_mostly_of_words_its_best_topic_lacks_gets_the_menu(library, 
     assert reply.topic == "unknown" and "of it is in" in reply.why, reply.why
 
 
+@pytest.mark.parametrize(
+    ("text", "country", "topic"),
+    [
+        ("why would my doctor add lithium if I'm not bipolar?", "US", "MEDS"),
+        ("врач добавил нейролептик, но у меня нет шизофрении, зачем?", "RU", "MEDS"),
+        ("我不是双相 为什么医生给我开锂盐", "CN", "MEDS"),
+        ("I have bipolar too, is treatment different for me?", "US", "unknown"),
+        ("what is schizophrenia", "US", "unknown"),
+    ],
+)
+def test_another_condition_gets_the_menu_unless_a_medicine_of_ours_for_it_is_named(library, text, country, topic):
+    """Bipolar disorder and schizophrenia are beyond our article, but lithium and antipsychotics are in it: "why
+    lithium if I'm not bipolar?" is answered with them."""
+    reply = answer(library, text, Sender(SMS, country))
+    assert reply.topic == topic, reply.why
+
+
 def test_the_paragraph_on_the_rare_word_of_a_question_is_part_of_its_answer(library):
     """Each word of a question weighs once in choosing paragraphs: a short rare word ("litio") is not outweighed
     by a long common pair ("depresión resistente") that counts as stem and word."""

@@ -135,15 +135,20 @@ class Library:
             ]
             for locale in self.locales
         }
-        # Subjects our article never mentions. A language written in another script names them in English too
-        # ("spravato 치료 효과 있나요?", "ketamine 治疗有效吗", "insurance로 cover 되는지"): the source words count
-        # there.
-        beyond = content.words[needs.BEYOND]
-        source = self.words(SOURCE_LOCALE, beyond)
-        self.beyond = {
-            locale: Beyond(self.words(locale, beyond) + (source if locale not in latin else []))
-            for locale in self.locales
-        }
+
+        # Subjects our article never mentions; other conditions and the medicines of ours known for them. A
+        # language written in another script names them in English too ("spravato 치료 효과 있나요?", "ketamine
+        # 治疗有效吗", "insurance로 cover 되는지"): the source words count there.
+        def subjects(name: str) -> dict[str, Beyond]:
+            listed = content.words[name]
+            source = self.words(SOURCE_LOCALE, listed)
+            return {
+                loc: Beyond(self.words(loc, listed) + (source if loc in self.not_latin else [])) for loc in self.locales
+            }
+
+        self.beyond = subjects(needs.BEYOND)
+        self.conditions = subjects(needs.CONDITIONS)
+        self.their_medicines = subjects(needs.THEIR_MEDICINES)
         self._cache: dict[tuple, Any] = {}
         self.keyword_replies: dict[tuple, Any] = {}  # (text, channel, country, opted out) -> Reply: replies.answer
 
@@ -269,6 +274,10 @@ class Library:
             return IN_GENERAL
         if named := self.beyond[locale].find(text, normalized):
             return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', which our article never mentions")
+        if (named := self.conditions[locale].find(text, normalized)) and not self.their_medicines[locale].find(
+            text, normalized
+        ):  # "is it different if I'm bipolar too": the menu; "why lithium if I'm not bipolar": answered
+            return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', and none of the medicines it names for it")
         for name, topic in self._topic_names[locale]:  # the same words, not only their stems ("médicos" is not MEDS)
             if len(name) == len(own) and all(a == b or set(a[1:]) & set(b[1:]) for a, b in zip(name, own, strict=True)):
                 return Found(topic, (), 0.0, 1.0, 1.0, f"names {topic} and nothing else")

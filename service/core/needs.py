@@ -42,7 +42,7 @@ MESSAGES = {
 }
 
 # messages.yaml, words:
-MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS, CHATTER, COMMON, BEYOND = (
+MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS, CHATTER, COMMON, BEYOND, CONDITIONS, THEIR_MEDICINES = (
     "menu",
     "help",
     "language",
@@ -50,6 +50,8 @@ MENU_WORDS, HELP_WORDS, LANGUAGE_WORDS, GREETINGS, CHATTER, COMMON, BEYOND = (
     "chatter",
     "common",
     "beyond",
+    "conditions",
+    "their medicines",
 )
 WORDS = {
     MENU_WORDS: "the words that ask for the menu",
@@ -59,6 +61,8 @@ WORDS = {
     CHATTER: "what people text between questions that asks nothing (thanks, got it, bye)",
     COMMON: "small words left out when a question is looked up in the article",
     BEYOND: "subjects our article never mentions: a question that names one gets the menu",
+    CONDITIONS: "other conditions some of our article's medicines treat: beyond it, unless such a medicine is named",
+    THEIR_MEDICINES: "the medicines our article names that also treat those conditions (lithium, antipsychotics)",
 }
 
 # crisis.yaml, messages:
