@@ -89,6 +89,8 @@ NOT_CONFIDENT = [
     "j'ai pris tous mes médicaments de la journée, je prends le lithium quand?",
     "اخذت كل حبوب اليوم، امتى اخذ الليثيوم؟",
     "m pran tout grenn mwen pou jodi a, ki lè pou m pran lityòm?",
+    # "хватит" is "enough" (of pills) and "stop it": stop sending menus, only lithium asked about
+    "хватит слать меню, мне только про литий узнать",
 ]
 
 
