@@ -37,6 +37,16 @@ SPELLED_MIN = 3  # letters: shorter spellings ("ne", "da", "ya") are words of to
 # Italian, which we do not serve, writes ì and ù too.
 OWN_LETTER_MIN = 30
 OWN_LETTERS = "its own letters"
+# How else a language is told (Library.identify): its script; our catalogs' words in it; its letters; and, for a
+# text too short or unclear to tell, the sender's country.
+SCRIPT, OUR_WORDS, LETTERS = "script", "our words", "letters"
+NO_LETTERS, OUR_WORDS_AND_COUNTRY, LETTERS_AND_COUNTRY = (
+    "no letters: country",
+    "our words and country",
+    "letters and country",
+)
+TOLD = (SCRIPT, OWN_LETTERS, ARABIC_IN_LATIN, CYRILLIC_IN_LATIN)  # for certain
+UNSURE = (NO_LETTERS, OUR_WORDS_AND_COUNTRY, LETTERS_AND_COUNTRY)  # by the country
 _ARABIZI = re.compile(r"[a-z][23579][a-z]|\b[357](?!am\b)[aeiou][a-z]")
 _ARABIZI_DIGIT = re.compile("[23579]")  # found first: most texts have none, and one pass finds that
 

@@ -340,7 +340,7 @@ class Library:
         ties and decides for short or unclear texts."""
         scripts = self.script_locales(text)
         if scripts:
-            return self.pick(scripts, country), "script"
+            return self.pick(scripts, country), language.SCRIPT
         if not sent.isascii():  # letters only one catalog writes (ạ, ư): none in a message of ASCII
             own = {self._own_letters[c] for c in marked(sent) if c in self._own_letters}
             if len(own) == 1:
@@ -360,7 +360,7 @@ class Library:
                 votes[locale] = votes.get(locale, 0) + 1
         scores, size = self.language_model.scores(text)
         if not scores:
-            return self._country_or_default(country, set(self.locales)), "no letters: country"
+            return self._country_or_default(country, set(self.locales)), language.NO_LETTERS
         ranked = sorted(scores, key=scores.__getitem__)
         letters = sum(c.isalpha() for c in text)
         margin = (language.SURE if letters >= language.SHORT else language.SHORT_MARGIN) * size
@@ -375,11 +375,11 @@ class Library:
             if len(chosen) > 1 and letters < language.SHORT:  # "hi" is English, Tagalog and Vietnamese alike:
                 # too few letters to tell them apart, so the country decides, else the default language
                 fallback = self.default_locale if self.default_locale in chosen else best
-                return self._country_or_default(country, chosen, fallback), "our words and country"
-            return best, "our words"
+                return self._country_or_default(country, chosen, fallback), language.OUR_WORDS_AND_COUNTRY
+            return best, language.OUR_WORDS
         if letters >= language.SHORT and len(close) == 1:
-            return ranked[0], "letters"
-        return self._country_or_default(country, close, ranked[0]), "letters and country"
+            return ranked[0], language.LETTERS
+        return self._country_or_default(country, close, ranked[0]), language.LETTERS_AND_COUNTRY
 
     def _letters_of_one(self, latin: list[str]) -> dict[str, str]:
         """Letters beyond Latin-1 that only one of the ``latin``-script catalogs writes, at least OWN_LETTER_MIN

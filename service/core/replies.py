@@ -10,7 +10,7 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE as CALLING_CODES
 
 from . import needs
 from .crisis import CONFIDENT, Signal
-from .language import ARABIC_IN_LATIN, CYRILLIC_IN_LATIN, OWN_LETTERS
+from .language import ARABIC_IN_LATIN, CYRILLIC_IN_LATIN, TOLD, UNSURE
 from .library import Library
 from .normalize import normalize
 from .pages import TopicPages, with_crisis
@@ -111,11 +111,6 @@ def _answer(library: Library, body: str, sender: Sender = Sender(), opted_out_by
     return _page(*_ordinary(library, text, body, sender))
 
 
-# How Library.identify tells a language: for certain; or from so little that the country decided.
-TOLD = ("script", OWN_LETTERS, ARABIC_IN_LATIN, CYRILLIC_IN_LATIN)
-UNSURE = ("no letters: country", "our words and country", "letters and country")
-
-
 def _ordinary(
     library: Library, text: str, body: str, sender: Sender, questions: bool = True, guess: str | None = None
 ) -> tuple[TopicPages, str, int, str, str]:
@@ -172,7 +167,7 @@ def _ordinary(
     return menu, UNKNOWN, 1, f"not understood, {locale} ({how}): {found.why}", NOT_UNDERSTOOD
 
 
-def _crisis_locale(library: Library, signal: Signal, sender: Sender, written: Collection[str] = ()) -> str:
+def _crisis_locale(library: Library, signal: Signal, sender: Sender, written: Collection[str]) -> str:
     """The language of the crisis reply: of the crisis words found, if we serve it; else of the sender's country,
     or the default (German words from Germany: the English reply with Germany's line).
     Words of a language in Latin letters amid another script are read in that script's language ("我想kill
