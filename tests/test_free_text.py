@@ -333,6 +333,9 @@ def test_a_question_mostly_of_words_its_best_topic_lacks_gets_the_menu(library, 
         ("why would my doctor add lithium if I'm not bipolar?", "US", "MEDS"),
         ("врач добавил нейролептик, но у меня нет шизофрении, зачем?", "RU", "MEDS"),
         ("我不是双相 为什么医生给我开锂盐", "CN", "MEDS"),
+        ("para q me dan litio si no soy bipolar", "MX", "MEDS"),  # without "bipolar", read as the questions
+        ("항우울제에 조현병약을 같이 준다는데 왜요? 저 조현병 아닌데", "KR", "MEDS"),  # 조현병약 is a medicine
+        # our article does not answer ("how do I know if I'm bipolar")
         ("I have bipolar too, is treatment different for me?", "US", "unknown"),
         ("what is schizophrenia", "US", "unknown"),
     ],
@@ -342,6 +345,14 @@ def test_another_condition_gets_the_menu_unless_a_medicine_of_ours_for_it_is_nam
     lithium if I'm not bipolar?" is answered with them."""
     reply = answer(library, text, Sender(SMS, country))
     assert reply.topic == topic, reply.why
+
+
+def test_a_condition_named_beside_its_medicine_is_left_out_of_the_question():
+    from service.core.questions import Beyond
+
+    conditions, medicines = Beyond(["BIPOLAR", "조현병"]), Beyond(["LITIO", "조현병약"])
+    assert conditions.without("¿Litio si no soy bipolar?", None, keep=medicines) == "litio si no soy"
+    assert conditions.without("조현병약을 왜? 조현병 아닌데", None, keep=medicines) == "조현병약을 왜 아닌데"
 
 
 def test_the_paragraph_on_the_rare_word_of_a_question_is_part_of_its_answer(library):

@@ -274,10 +274,13 @@ class Library:
             return IN_GENERAL
         if named := self.beyond[locale].find(text, normalized):
             return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', which our article never mentions")
-        if (named := self.conditions[locale].find(text, normalized)) and not self.their_medicines[locale].find(
-            text, normalized
-        ):  # "is it different if I'm bipolar too": the menu; "why lithium if I'm not bipolar": answered
-            return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', and none of the medicines it names for it")
+        if named := self.conditions[locale].find(text, normalized):
+            if not self.their_medicines[locale].find(text, normalized):  # "is it different if I'm bipolar too?"
+                return Found(None, (), 0.0, 0.0, 0.0, f"names '{named}', and none of the medicines it names for it")
+            # "why lithium if I'm not bipolar?": the medicine decides, the condition is left out
+            normalized = self.conditions[locale].without(text, normalized, keep=self.their_medicines[locale])
+            groups = words(text, syllables, self.common_words[locale], normalized)
+            own = words(text, syllables, self.idle_words[locale], normalized)
         for name, topic in self._topic_names[locale]:  # the same words, not only their stems ("médicos" is not MEDS)
             if len(name) == len(own) and all(a == b or set(a[1:]) & set(b[1:]) for a, b in zip(name, own, strict=True)):
                 return Found(topic, (), 0.0, 1.0, 1.0, f"names {topic} and nothing else")

@@ -222,19 +222,33 @@ class Beyond:
     def find(self, text: str, normalized: str | None = None) -> str | None:
         """The first subject of the list that ``text`` names, or None (``normalized``: ``normalize(text)``)."""
         folded = beyond_form(text, normalized)
-        exact, starts = self.words.get, self.starts.get
         for token in folded.split():
-            if (entry := exact(token)) is not None:
+            if (entry := self._entry(token)) is not None:
                 return entry
-            for entry in starts(token[:1] if "\uac00" <= token[0] <= "\ud7a3" else token[:STEM], ()):  # Hangul
-                if token.startswith(entry):
-                    return entry
         spaced = f" {folded} "
         for phrase in self.phrases:
             if phrase in spaced:
                 return phrase.strip()
         for entry in self.unspaced:
             if entry in folded:
+                return entry
+        return None
+
+    def without(self, text: str, normalized: str | None, keep: "Beyond") -> str:
+        """``text`` as ``find`` reads it, with every subject of the list it names taken out, but for the words
+        ``keep`` names (Korean 조현병약, "schizophrenia pills", is a medicine, whatever it starts with)."""
+        words = beyond_form(text, normalized).split()
+        kept = f" {' '.join(t for t in words if self._entry(t) is None or keep._entry(t) is not None)} "
+        for entry in (*self.phrases, *self.unspaced):
+            kept = kept.replace(entry, " ")
+        return " ".join(kept.split())
+
+    def _entry(self, token: str) -> str | None:
+        """The entry a word of a message is, or starts with."""
+        if (entry := self.words.get(token)) is not None:
+            return entry
+        for entry in self.starts.get(token[:1] if "\uac00" <= token[0] <= "\ud7a3" else token[:STEM], ()):  # Hangul
+            if token.startswith(entry):
                 return entry
         return None
 
