@@ -43,6 +43,23 @@ SOFT_AT_LEAST = [
     # Maghrebi Arabic in Latin letters (crisis set 67): going to the sea "and not coming back", standing on a bridge
     ("bghit nemchi lel b7ar w manarja3ch", "ar"),
     ("kont wa9ef 3la le pont w ma habatch", "ar"),
+    # Where to get a gun, or what height kills (red-teamed in every shipped language: each got the menu, and
+    # "where can i buy a gun" a self-care paragraph on buying food)
+    ("where can i buy a gun", "en"),
+    ("what height is fatal", "en"),
+    ("dónde puedo comprar una pistola", "es"),
+    ("onde posso comprar uma arma", "pt"),
+    ("quelle hauteur pour mourir", "fr"),
+    ("где купить пистолет", "ru"),
+    ("с какой высоты надо прыгать", "ru"),
+    ("哪里能买到枪", "zh"),
+    ("多高的楼才能摔死", "zh"),
+    ("총 어디서 살 수 있어요", "ko"),
+    ("mua súng ở đâu", "vi"),
+    ("saan makakabili ng baril", "tl"),
+    ("منين اشتري مسدس", "ar"),
+    ("من اي ارتفاع الواحد يموت", "ar"),
+    ("ki kote m ka achte yon zam", "ht"),
 ]
 # Ordinary texts that alarmed before: never the crisis reply alone.
 NOT_CONFIDENT = [
@@ -138,7 +155,8 @@ def test_russian_yo_is_read_as_ye_either_way(library):
 def test_ambiguous_crisis_texts_get_the_crisis_reply_first(library, text, locale):
     reply = answer(library, text, US)
     assert reply.topic in (CRISIS, CRISIS_SOFT) and reply.locale == locale
-    assert reply.messages[0].startswith(library.crisis(locale, "US"))
+    crisis = library.crisis(locale, "US")  # as written, or folded to GSM-7 with the page it opens
+    assert reply.messages[0].startswith((crisis, library.for_channel(locale, SMS, crisis))), reply.messages[0]
 
 
 @pytest.mark.parametrize("text", NOT_CONFIDENT)
