@@ -36,6 +36,7 @@ LISTS = (*ALONE, *PARTS)
 SPELLINGS = "spellings"
 TYPO_LISTS = ("phrases", "passive", "slang", "harm")
 ANCHORS = frozenset({*ALONE, "harm", "took", "prepared"})
+COUNT = "count"  # a number of 10 or more before a means ("30 pills"): a quantity no list holds, named apart
 
 WINDOW_WORDS = 7  # parts of a rule meet within this many words
 WINDOW_CHARS = 14  # ... or characters, in scripts written without spaces
@@ -606,6 +607,7 @@ class CrisisMatcher:
             for n, node in enumerate(begins):
                 if counts and numbers[n] and self._means_follows(variant, n):
                     add(_hit(("*", "quantity", variant[n], n, n + 1, "word", False, False, False, False)))  # "30 pills"
+                    add(_hit(("*", COUNT, variant[n], n, n + 1, "word", False, False, False, False)))
                 if node is None:
                     continue
                 end = n + 1
@@ -828,6 +830,7 @@ CONFIDENT_RULES: tuple[tuple, ...] = (
 )
 SOFT_RULES: tuple[tuple, ...] = (
     ("took", ("quantity", "after")),  # took everything
+    ("harm", (COUNT, "any"), ("means", "any")),  # can you die from 50 sertraline
 )
 SHORT_MESSAGE = 3  # a message of this few words that is a harm word ("suicide", "s u i c i d e") is confident
 
