@@ -43,6 +43,7 @@ CONFIDENT = [
     ("voy a ponerle fin a mi vida", "es"),
     ("хочу положить конец своей жизни", "ru"),
     ("m vle mete yon fen ak lavi m", "ht"),
+    ("ce soir je mets un terme à ma vie", "fr"),
 ]
 # "uống hết thuốc" is also finishing a course of medicine: the weaker tier, the crisis reply still first.
 SOFT_AT_LEAST = [
