@@ -616,6 +616,10 @@ def test_the_backstop_only_ever_adds_the_weaker_tier(library):
         ("🪦 قريب", "soft"),
         ("took all my 💊 😂", "soft"),  # tears of laughter: an exception in every language, so soft at most
         ("took all my 💊 😅", "soft"),  # a nervous laugh too
+        ("tomei 💊💊💊💊", "crisis"),  # a row of pills is a quantity of them, as "30 pills" is
+        ("проглотила 💊💊💊", "crisis"),
+        ("got 💊💊💊💊💊 ready", "crisis"),
+        ("💊💊💊", "soft"),  # a row alone: the weaker tier
     ],
 )
 def test_emoji_for_a_means_or_for_death_are_read_in_every_language(library, text, tier):

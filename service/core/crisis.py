@@ -174,6 +174,10 @@ EMOJI = {
     "😅": ("sweatsmile", "exceptions"),
 }
 _EMOJI = re.compile("(" + "|".join(map(re.escape, EMOJI)) + ")\ufe0f?")
+# A row of pills is a quantity of them, as "30 pills" is ("took 💊💊💊💊", "💊💊💊💊 ready for tonight").
+PILL_ROW = 3
+_PILL_ROW = re.compile(f"(?:💊\ufe0f?){{{PILL_ROW},}}")
+ROW_WORD = "emojirow"  # a word no language writes
 
 
 def _emoji_word(emoji: str) -> str:
@@ -410,6 +414,7 @@ class CrisisMatcher:
             self._add("*", "means", name, False)
         for emoji, (_, concept) in EMOJI.items():  # in every language
             self._add("*", concept, _emoji_word(emoji), False)
+        self._add("*", "quantity", ROW_WORD, False)
         # Means named in Latin letters inside Chinese, Korean or Arabic ("어제 tylenol 한통 다 삼켰어요", "食咗成排
         # panadol", "شربت علبة xanax كلها"): read with those scripts' items too, so that they meet the parts
         # written around them; as whole Latin words only.
@@ -591,7 +596,7 @@ class CrisisMatcher:
             if self._in_word and in_word(raw):
                 hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
         if not raw.isascii() and _EMOJI.search(raw):
-            raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", raw)
+            raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", _PILL_ROW.sub(rf" {ROW_WORD} \g<0>", raw))
         columns, readings = self._words_of(raw)
         tokens, folded, latin, tokens_guessed, folded_guessed, *starts, numbers = columns
         tokens_start, folded_start, latin_start = starts or ((), (), ())
