@@ -353,6 +353,22 @@ def test_vietnamese_tone_marks_tell_suicide_from_slowly(library):
     assert answer(library, "từ từ thôi", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)  # "slowly"
 
 
+def test_vietnamese_typed_in_telex_with_the_keyboard_off_is_read_with_its_marks(library):
+    vietnam = Sender(SMS, "VN")
+    for typed in (
+        "tooi seex tuwj tuwr toois nay",  # tôi sẽ tự tử tối nay
+        "tooi ddax uoongs heets car lox thuoocs ngur",  # tôi đã uống hết cả lọ thuốc ngủ
+        "khoong muoons soongs nuwax",  # không muốn sống nữa
+    ):
+        reply = answer(library, typed, vietnam)
+        assert reply.topic == CRISIS, (typed, reply.why)
+        assert "Telex keys read as marks" in reply.why
+        assert reply.text == library.crisis("vi", "VN")
+    # The marks still tell suicide from "slowly" and from "counselling" once the keys are read.
+    for typed in ("tuwf tuwf thooi", "tuw vaans"):
+        assert answer(library, typed, vietnam).topic not in (CRISIS, CRISIS_SOFT), typed
+
+
 def test_a_weaker_signal_gets_the_whole_crisis_reply_then_the_answer_in_one_message(library):
     for text, channel in (("MEDS how many pills is too many", SMS), ("how many pills is too many", WHATSAPP)):
         reply = answer(library, text, Sender(channel, "US"))

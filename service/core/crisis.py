@@ -11,7 +11,8 @@ confident match to soft. Every match names the rule that fired.
 
 Where tone marks carry meaning (Vietnamese: "tự tử" is suicide, "từ từ" is
 slowly), a phrase matches at full strength only with its marks; the same
-letters without marks match softly.
+letters without marks match softly; the marks typed as Telex keys with the
+keyboard off ("tuwj tuwr") are read as marks.
 """
 
 import functools
@@ -27,6 +28,7 @@ import ahocorasick
 
 from .language import arabizi_words
 from .normalize import simplified
+from .telex import untelex
 
 CONFIDENT, SOFT = "crisis", "soft"
 # Lists that fire alone, and their tier.
@@ -519,7 +521,17 @@ class CrisisMatcher:
     # -- matching -------------------------------------------------------------------------------
 
     def detect(self, text: str) -> Signal | None:
-        """The strongest signal in ``text``, or None."""
+        """The strongest signal in ``text``, or None; read again with its Telex keys as Vietnamese marks where it
+        reads as Telex typed with the keyboard off ("tooi muoons cheets")."""
+        signal = self._detect(text)
+        if signal is not None and signal.tier == CONFIDENT or (typed := untelex(text)) is None:
+            return signal
+        again = self._detect(typed)
+        if again is None or signal is not None and again.tier == SOFT:
+            return signal
+        return Signal(again.tier, f"{again.rule} (Telex keys read as marks)", again.locales)
+
+    def _detect(self, text: str) -> Signal | None:
         hits, words = self._hits(text)
         anchored = {hit.locale for hit in hits if hit.concept in ANCHORS}  # every rule needs one of these
         if not anchored:
