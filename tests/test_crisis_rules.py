@@ -623,6 +623,21 @@ def test_the_backstop_only_ever_adds_the_weaker_tier(library):
 @pytest.mark.parametrize(
     ("text", "tier"),
     [
+        ("انا خدت 15 حباية زولوفت", CONFIDENT_TIER),  # a number before a means found inside Arabic words
+        ("انا خدت ١٥ حباية زولوفت", CONFIDENT_TIER),  # in Arabic-Indic digits too
+        ("بلعت 20 من الحبوب", CONFIDENT_TIER),  # "20 of the pills"
+        ("باخد 20 مجم زولوفت", None),  # a dose in milligrams counts no pills
+        ("خدت زولوفت 10 ايام", None),  # nor a number of days
+    ],
+)
+def test_a_number_of_pills_counts_in_arabic_as_in_words(library, text, tier):
+    signal = library.crisis_signal(text)
+    assert (signal and signal.tier) == tier, (text, signal)
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
         ("took all my 💊", "crisis"),
         ("tomé todas mis 💊💊", "crisis"),
         ("i have the 💊 ready", "crisis"),

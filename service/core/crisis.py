@@ -55,7 +55,7 @@ SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not 
 BIG_NUMBER = 10  # "took 30 pills"
 LATIN_AMONG_OTHERS = 4  # letters of a means in Latin letters read among Chinese, Korean or Arabic ("pill", not "gun")
 # A number followed by a unit of dose or of time counts no pills: "took 20 mg sertraline", "nehme seit 10 Jahren
-# Antidepressiva" (the shipped languages' spellings; folded, as messages are read).
+# Antidepressiva", "باخد 20 مجم" (the shipped languages' spellings; folded, as messages are read).
 NOT_A_COUNT = frozenset(
     """
 mg mgs mcg ug ml milligram milligrams milligramm milligrammes miligramos miligramas milligrammi мг мл
@@ -69,6 +69,8 @@ nam thang tuan ngay gio phut
 taon buwan linggo araw oras minuto
 mwa semen jou edtan
 saal mahine mahina hafte din ghante
+مجم ملجم ملغ ملغم مج مغ مل ملي
+يوم ايام اسبوع اسابيع اسبوعين شهر شهور اشهر سنه سنين سنوات ساعه ساعات دقيقه دقايق دقائق مره مرات
 """.split()  # noqa: SIM905 (a list of words)
 )
 MAX_TEXTED = 32  # texted forms of one list item, its words respelled in every combination up to this many
@@ -310,6 +312,30 @@ class _Scanner:
         ]
         hits.sort(key=_span)
         return hits
+
+
+_NUMBER = re.compile(r"\d+")
+ARABIC_COUNT_GAP = 2  # words between the number and the means: "20 من الحبوب" (20 of the pills)
+
+
+def _arabic_counts(text: str, found: list["Hit"]) -> list["Hit"]:
+    """A number of 10 or more with a means found inside Arabic words just after it ("خدت 15 حباية", "بلعت ٢٠ من
+    الحبوب"): a quantity, as "30 pills" is, and named apart as COUNT."""
+    means = [hit.start for hit in found if hit.concept == "means"]
+    counts: list[Hit] = []
+    for number in _NUMBER.finditer(text):
+        digits, end = number.group(), number.end()
+        if len(digits) >= 6 or int(digits) < BIG_NUMBER:
+            continue
+        for start in means:
+            between = text[end:start].split()
+            if start > end and len(between) <= ARABIC_COUNT_GAP and not NOT_A_COUNT.intersection(between):
+                counts += (
+                    _hit(("*", concept, digits, number.start(), end, "arabic", False, False, False, False))
+                    for concept in ("quantity", COUNT)
+                )
+                break
+    return counts
 
 
 def _korean_words(hits: list["Hit"], cleaned: str, characters: str) -> list["Hit"]:
@@ -606,7 +632,11 @@ class CrisisMatcher:
                 hits += _korean_words(found, cleaned, characters) if found and _HANGUL.search(cleaned) else found
                 raw = _SCRIPT_EDGE.sub(" ", raw)  # "我想kill myself": the Latin words apart, to be read as words
             if self._in_word and in_word(raw):
-                hits += self._in_word.scan(arabic_fold(_clean(fold(raw))))
+                scanned = arabic_fold(_clean(fold(raw)))
+                found = self._in_word.scan(scanned)
+                hits += found
+                if found and _DIGIT.search(scanned):  # "خدت 15 حباية" (I took 15 pills)
+                    hits += _arabic_counts(scanned, found)
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", _PILL_ROW.sub(rf" {ROW_WORD} \g<0>", raw))
         columns, readings = self._words_of(raw)
