@@ -353,6 +353,16 @@ def test_vietnamese_tone_marks_tell_suicide_from_slowly(library):
     assert answer(library, "từ từ thôi", Sender(SMS, "VN")).topic not in (CRISIS, CRISIS_SOFT)  # "slowly"
 
 
+def test_latin_letters_that_look_cyrillic_are_read_as_cyrillic_among_cyrillic_letters(library):
+    # "yмepeть" and "caмoубийcтвe" are typed with Latin y, e, p, c, a, o among Cyrillic letters.
+    for text in ("хочу yмepeть", "мысли о caмoубийcтвe"):
+        signal = library.crisis_signal(text)
+        assert signal is not None and signal.tier == CONFIDENT_TIER, (text, signal)
+    volunteer = library.crisis_signal("я вoлoнтep, учимся говорить про мысли о самоубийстве")  # an exception, too
+    assert volunteer is not None and volunteer.tier == SOFT and "'волонтер' (exception)" in volunteer.rule, volunteer
+    assert library.crisis_signal("my doctor said take it easy") is None  # Latin words alone are left as they are
+
+
 def test_vietnamese_typed_in_telex_with_the_keyboard_off_is_read_with_its_marks(library):
     vietnam = Sender(SMS, "VN")
     for typed in (

@@ -4,10 +4,11 @@ Each language has lists of words and phrases by concept (see content/crisis.yaml
 ``rules``): alone-enough phrases, passive wishes, slang, and the parts rules put
 together within a few words: a first person, an intent, a harm, a means, a
 taking, a quantity. Texting habits are undone before matching: repeated letters,
-spaced-out letters, digits and symbols for letters, texting spellings, one typo
-in a long word. A match is either confident (the crisis reply alone) or soft
-(the crisis reply, then the ordinary answer); exceptions only ever move a
-confident match to soft. Every match names the rule that fired.
+spaced-out letters, digits and symbols for letters, Latin letters that look
+Cyrillic inside a Cyrillic word, texting spellings, one typo in a long word.
+A match is either confident (the crisis reply alone) or soft (the crisis
+reply, then the ordinary answer); exceptions only ever move a confident match
+to soft. Every match names the rule that fired.
 
 Where tone marks carry meaning (Vietnamese: "tự tử" is suicide, "từ từ" is
 slowly), a phrase matches at full strength only with its marks; the same
@@ -234,6 +235,12 @@ def _latin_spelling(match: re.Match) -> str:
 
 def _cyrillic(text: str) -> bool:
     return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+# Latin letters that look like Cyrillic ones (case-folded), typed among Cyrillic letters in one word by a keyboard
+# switched mid-word or to slip past a filter: "yмepeть" is "умереть".
+_LOOKALIKES = str.maketrans("aceopxykmthb", "асеорхукмтнв")
+_LATIN_LETTER = re.compile("[a-z]")
 
 
 def in_word(text: str) -> bool:
@@ -750,7 +757,10 @@ class CrisisMatcher:
         return _Reading(tuple(forms), words, sum(len(word) == 1 for word in words), consonants, start)
 
     def _split_token(self, token: str) -> tuple[str, ...]:
-        """One token as the words it stands for: punctuation off, "od'd" as "oded", leet read as letters."""
+        """One token as the words it stands for: punctuation off, "od'd" as "oded", leet read as letters, Latin
+        letters that look Cyrillic read as Cyrillic among Cyrillic ones ("yмepeть")."""
+        if not token.isascii() and _cyrillic(token) and _LATIN_LETTER.search(token):
+            token = token.translate(_LOOKALIKES)
         if token.isalpha():  # most words: nothing to undo
             return (token,)
         token = _strip_edges(token)
