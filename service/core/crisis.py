@@ -557,10 +557,10 @@ class CrisisMatcher:
         """The strongest signal in ``text``, or None; read again with its Telex keys as Vietnamese marks where it
         reads as Telex typed with the keyboard off ("tooi muoons cheets")."""
         signal = self._detect(text)
-        if signal is not None and signal.tier == CONFIDENT or (typed := untelex(text)) is None:
+        if (signal is not None and signal.tier == CONFIDENT) or (typed := untelex(text)) is None:
             return signal
         again = self._detect(typed)
-        if again is None or signal is not None and again.tier == SOFT:
+        if again is None or (signal is not None and again.tier == SOFT):
             return signal
         return Signal(again.tier, f"{again.rule} (Telex keys read as marks)", again.locales)
 
