@@ -5,13 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint bench install catalogs translations db clean chromium wrk gettext
+.PHONY: run test lint bench install compile catalogs translations db clean chromium wrk gettext
 
-run: catalogs db
+run: catalogs compile db
 	@test -n "$$TWILIO_AUTH_TOKEN" || echo "WARNING: TWILIO_AUTH_TOKEN is not set, so /sms accepts UNSIGNED requests. Local trials only."
 	$(BIN)/textline run --host 127.0.0.1 --port $(PORT)
 
-test: catalogs chromium gettext lint
+test: catalogs compile chromium gettext lint
 	$(BIN)/textline content check
 	$(BIN)/pytest -n auto
 
@@ -28,7 +28,7 @@ gettext:
 
 # The core path in microseconds per message, then the webhook under gunicorn
 # against a bare Flask baseline with wrk (Debian's package, installed if missing).
-bench: catalogs wrk
+bench: catalogs compile wrk
 	$(BIN)/python bench/core.py
 	$(BIN)/python bench/webhook.py
 
@@ -41,6 +41,19 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The crisis check's modules compiled by mypyc: the same source, run as C, in a third less time (issue 11's
+# 30 µs). Python imports each build in place of its source; one older than its source is never used
+# (service/core/compiled.py reads the source instead, with a warning). Touched: newer than its source even where
+# setuptools kept an unchanged build with its old date.
+EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+COMPILED := $(foreach module,telex crisis backstop,service/core/$(module)$(EXT))
+
+compile: $(COMPILED)
+
+service/core/%$(EXT): service/core/%.py $(INSTALLED)
+	$(BIN)/mypyc $<
 	touch $@
 
 # Compile every translations/<locale>/LC_MESSAGES/messages.po to .mo.
@@ -67,5 +80,6 @@ db: install
 	$(BIN)/textline db upgrade $$(test -n "$$DATABASE_URL" || echo --sqlite)
 
 clean:
-	rm -rf $(VENV) instance test-output
+	rm -rf $(VENV) instance test-output build
+	rm -f service/core/*.so
 	find translations -name '*.mo' -delete

@@ -1,6 +1,6 @@
 """The pure core: normalize a text, find crisis language, choose a locale, pack pages. No Flask, no database."""
 
-from . import needs
+from . import compiled, needs  # noqa: F401 (compiled first: a stale build gives way to its source)
 from .backstop import Backstop
 from .library import Library, offer_messages
 from .live import LiveLibrary

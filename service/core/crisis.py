@@ -51,6 +51,7 @@ SHORT_GUESS = 2
 JOINED_MIN = 5  # letters of a phrase run together ("killmyself"): shorter ones are everyday words too
 SPLIT_MIN = 7  # a word of ours this long may come split in two or three ("over dose", "pento barbital")
 SPLIT_PART = 3  # ... into parts of at least this many letters each
+SPLIT_LISTS = (*TYPO_LISTS, "means")  # ... a word of these lists
 REPAIR_CACHE = 10_000
 SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not "hanging")
 BIG_NUMBER = 10  # "took 30 pills"
@@ -491,7 +492,7 @@ class CrisisMatcher:
         self._whole = {
             w
             for key, owners in self._words.items()
-            if len(key) == 1 and any(o[1] in (*TYPO_LISTS, "means") for o in owners)
+            if len(key) == 1 and any(o[1] in SPLIT_LISTS for o in owners)
             for w in key
             if len(w) >= SPLIT_MIN and (w in written or w in named) and _spaced_word(w)
         }
