@@ -12,7 +12,6 @@ false alarms on ordinary texts held out from training.
 import math
 import re
 from dataclasses import InitVar, dataclass, field
-from itertools import pairwise, repeat
 
 from .crisis import arabic_fold, fold, marked
 
@@ -42,7 +41,8 @@ def _kinds(text: str) -> tuple[set[str], ...]:
     character pairs and characters."""
     words, unspaced = _words(text)
     if not unspaced:  # most messages: each kind in one pass
-        return set(words), {w[:STEM] for w in words}, set(map("_".join, pairwise(words))), set(), set()
+        pairs = {words[n] + "_" + words[n + 1] for n in range(len(words) - 1)}
+        return set(words), {w[:STEM] for w in words}, pairs, set(), set()
     kinds: tuple[set[str], ...] = tuple(set() for _ in KINDS)
     found, stems, pairs, char_pairs, chars = kinds
     for n, word in enumerate(words):
@@ -80,8 +80,13 @@ class Backstop:
         object.__setattr__(self, "_by_kind", tuple(by_kind.values()))
 
     def probability(self, text: str) -> float:
-        found = zip(self._by_kind, _kinds(text), strict=True)
-        score = self.bias + sum(sum(map(weights.get, features, repeat(0.0))) for weights, features in found)
+        total = 0.0
+        for weights, features in zip(self._by_kind, _kinds(text), strict=True):
+            subtotal = 0.0
+            for feature in features:
+                subtotal += weights.get(feature, 0.0)
+            total += subtotal
+        score = self.bias + total
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
     def flags(self, text: str) -> float | None:

@@ -18,12 +18,11 @@ keyboard off ("tuwj tuwr") are read as marks.
 
 import functools
 import itertools
-import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import cast
 
 import ahocorasick
 
@@ -121,43 +120,84 @@ class Signal:
     locales: frozenset[str]
 
 
-class _Reading(NamedTuple):
+Node = dict  # a node of a trie of words: the next word -> its node; None -> the owners of an item ending there
+Owner = tuple[str, str, bool, str]  # who an item is: its locale, concept, whether marks cap it, and the item itself
+# A message's words as columns (see ``_words_of``): as written, folded and in Russian Latin; whether the first two are
+# guesses; where each of the three begins in the trie; whether it is a number big enough to count pills.
+Columns = tuple[
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[int, ...],
+    tuple[int, ...],
+    tuple[Node | None, ...],
+    tuple[Node | None, ...],
+    tuple[Node | None, ...],
+    tuple[bool, ...],
+]
+
+
+Form = tuple[str, str, str, int, int, Node | None, Node | None, Node | None, bool]  # one word's row of ``Columns``
+
+# The two classes below are plain classes, not named tuples: compiled (`make compile`), their fields are read
+# straight from memory and they are built without calling Python code.
+
+
+class _Reading:
     """What one token of a message stands for (kept per token: most words repeat from message to message)."""
 
-    # Each of its words: repaired (marks kept), folded and repaired, in Russian Latin; whether the first and
-    # the second are a guess (a typo or a doubled letter undone: "changed" as "hanged" may be neither;
-    # SHORT_GUESS for a word of four letters); where each of the three begins in the trie of items (None: no
-    # item begins with it), looked up once per token, not once per message; and whether it is a number big
-    # enough to count pills.
-    forms: tuple[tuple[str, str, str, int, int, dict | None, dict | None, dict | None, bool], ...]
-    words: tuple[str, ...]  # its words as split ("s.u.i" is three), to find letters spelled out one by one
-    single_letters: int  # how many of its words are one letter ("s u i c i d e")
-    # The token as Arabic in Latin letters, by its consonants ("a5alas" whole, not split at its digit), and where it
-    # begins in the trie of such items.
-    consonants: str
-    consonants_start: dict | None
+    __slots__ = ("forms", "words", "single_letters", "consonants", "consonants_start")
+
+    def __init__(
+        self,
+        forms: tuple[Form, ...],
+        words: tuple[str, ...],
+        single_letters: int,
+        consonants: str,
+        consonants_start: Node | None,
+    ) -> None:
+        # Each of its words: repaired (marks kept), folded and repaired, in Russian Latin; whether the first and
+        # the second are a guess (a typo or a doubled letter undone: "changed" as "hanged" may be neither;
+        # SHORT_GUESS for a word of four letters); where each of the three begins in the trie of items (None: no
+        # item begins with it), looked up once per token, not once per message; and whether it is a number big
+        # enough to count pills.
+        self.forms = forms
+        self.words = words  # its words as split ("s.u.i" is three), to find letters spelled out one by one
+        self.single_letters = single_letters  # how many of its words are one letter ("s u i c i d e")
+        # The token as Arabic in Latin letters, by its consonants ("a5alas" whole, not split at its digit), and
+        # where it begins in the trie of such items.
+        self.consonants = consonants
+        self.consonants_start = consonants_start
 
 
-_FORMS, _WORDS, _SINGLE_LETTERS, _CONSONANTS_START = map(
-    operator.attrgetter, ("forms", "words", "single_letters", "consonants_start")
-)
-_chain = itertools.chain.from_iterable
+class Hit:
+    """An item of one of our lists found in a message."""
 
+    __slots__ = ("locale", "concept", "item", "start", "end", "unit", "capped", "unmarked", "guessed", "glued")
 
-class Hit(NamedTuple):
-    locale: str
-    concept: str
-    item: str
-    start: int  # position in the text it was found in: words, or characters without spaces
-    end: int
-    unit: str  # "word" or "char"
-    capped: bool = False  # found only without the marks its language needs: soft at most
-    unmarked: bool = False  # found only by reading the sender's marked letters without them ("sống" as "song")
-    guessed: bool = False  # found only by reading a word as a typo of one of ours ("sucide"): soft at most
-    glued: bool = False  # a short Korean item begun inside a word ("혼자살아요", I live alone): soft at most
-
-
-_hit = functools.partial(tuple.__new__, Hit)  # a Hit from a tuple of all its fields: a third of Hit()'s time
+    def __init__(
+        self,
+        locale: str,
+        concept: str,
+        item: str,
+        start: int,
+        end: int,
+        unit: str,
+        capped: bool = False,
+        unmarked: bool = False,
+        guessed: bool = False,
+        glued: bool = False,
+    ) -> None:
+        self.locale = locale
+        self.concept = concept
+        self.item = item
+        self.start = start  # position in the text it was found in: words, or characters without spaces
+        self.end = end
+        self.unit = unit  # "word" or "char"
+        self.capped = capped  # found only without the marks its language needs: soft at most
+        self.unmarked = unmarked  # found only by reading the sender's marked letters without them ("sống" as "song")
+        self.guessed = guessed  # found only by reading a word as a typo of one of ours ("sucide"): soft at most
+        self.glued = glued  # a short Korean item begun inside a word ("혼자살아요", I live alone): soft at most
 
 
 # Emoji people text for a means or for death ("took all my 💊", "🔪 again tonight"): read as words of
@@ -313,7 +353,7 @@ class _Scanner:
             return []
         unit = self.unit
         hits = [
-            _hit((locale, concept, item, last + 1 - size, last + 1, unit, False, False, False, False))
+            Hit(locale, concept, item, last + 1 - size, last + 1, unit, False, False, False, False)
             for last, (item, size, owners, whole) in self._automaton.iter(text)
             if not whole or _latin_whole(text, last + 1 - size, last + 1)
             for locale, concept in owners
@@ -339,7 +379,7 @@ def _arabic_counts(text: str, found: list["Hit"]) -> list["Hit"]:
             between = text[end:start].split()
             if start > end and len(between) <= ARABIC_COUNT_GAP and not NOT_A_COUNT.intersection(between):
                 counts += (
-                    _hit(("*", concept, digits, number.start(), end, "arabic", False, False, False, False))
+                    Hit("*", concept, digits, number.start(), end, "arabic", False, False, False, False)
                     for concept in ("quantity", COUNT)
                 )
                 break
@@ -371,7 +411,7 @@ def _korean_words(hits: list["Hit"], cleaned: str, characters: str) -> list["Hit
         ):
             kept.append(hit)
         elif hit.start + 1 not in starts:
-            kept.append(hit._replace(glued=True))
+            kept.append(Hit(hit.locale, hit.concept, hit.item, hit.start, hit.end, hit.unit, glued=True))
     return kept
 
 
@@ -469,7 +509,7 @@ class CrisisMatcher:
         self._keywords = {fold(marked(k)) for k in keywords}
         # Most words repeat from message to message: each token's reading is kept, bounded (a flood of made-up
         # words cannot grow it).
-        self._read_token = functools.lru_cache(maxsize=REPAIR_CACHE)(self._token_reading)
+        self._readings: dict[str, _Reading] = {}  # by token, emptied when full
         self._read_words = functools.lru_cache(maxsize=REPAIR_CACHE)(self._word_reading)
         self._by_length: dict[int, list[str]] = {}
         for word in self._vocabulary:
@@ -648,9 +688,8 @@ class CrisisMatcher:
         if not raw.isascii() and _EMOJI.search(raw):
             raw = _EMOJI.sub(lambda m: f" {_emoji_word(m.group(1))} ", _PILL_ROW.sub(rf" {ROW_WORD} \g<0>", raw))
         columns, readings = self._words_of(raw)
-        tokens, folded, latin, tokens_guessed, folded_guessed, *starts, numbers = columns
-        tokens_start, folded_start, latin_start = starts or ((), (), ())
-        add = hits.append
+        tokens, folded, latin, tokens_guessed, folded_guessed = columns[:5]
+        tokens_start, folded_start, latin_start, numbers = columns[5:]
         counts = any(numbers)
         for variant, guessed, begins in (
             ((tokens, tokens_guessed, tokens_start), (folded, folded_guessed, folded_start))
@@ -658,37 +697,38 @@ class CrisisMatcher:
             else ((tokens, tokens_guessed, tokens_start),)
         ):
             length = len(variant)
-            guessed = guessed if any(guessed) else ()
-            for n, node in enumerate(begins):
+            unmarked = variant is folded and variant is not tokens
+            guesses = any(guessed)
+            for n in range(length):
                 if counts and numbers[n] and self._means_follows(variant, n):
-                    add(_hit(("*", "quantity", variant[n], n, n + 1, "word", False, False, False, False)))  # "30 pills"
-                    add(_hit(("*", COUNT, variant[n], n, n + 1, "word", False, False, False, False)))
-                if node is None:
-                    continue
+                    hits.append(Hit("*", "quantity", variant[n], n, n + 1, "word", False, False, False, False))
+                    hits.append(Hit("*", COUNT, variant[n], n, n + 1, "word", False, False, False, False))  # "30 pills"
+                node = begins[n]
                 end = n + 1
-                while True:
+                while node is not None:
                     # The folded words find again what the written ones found where folding changed none.
-                    if (owners := node.get(None)) is not None and (variant is tokens or tokens[n:end] != folded[n:end]):
-                        unmarked = variant is folded
-                        guess = bool(guessed) and any(guessed[n:end])
-                        if guess and end == n + 1 and guessed[n] == SHORT_GUESS:
-                            owners = ()  # "odin" is not ODING, "toma" not TOMAR: only inside a phrase
-                        for locale, concept, capped, item in owners:
-                            # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
-                            if not (capped and unmarked):
-                                add(_hit((locale, concept, item, n, end, "word", capped, unmarked, guess, False)))
-                    if end >= length or (node := node.get(variant[end])) is None:
-                        break
+                    owners: list[Owner] | None = node.get(None)
+                    if owners is not None and (not unmarked or tokens[n:end] != folded[n:end]):
+                        guess = guesses and any(guessed[n:end])
+                        if not (guess and end == n + 1 and guessed[n] == SHORT_GUESS):  # "odin" is not ODING: only
+                            for locale, concept, capped, item in owners:  # inside a phrase
+                                # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
+                                if not (capped and unmarked):
+                                    hits.append(
+                                        Hit(locale, concept, item, n, end, "word", capped, unmarked, guess, False)
+                                    )
+                    node = node.get(variant[end]) if end < length else None
                     end += 1
-        for n, end, owners in _walk(latin_start, latin):  # "ya hochu umeret'"
-            guess = any(tokens_guessed[n:end])
-            if guess and end == n + 1 and tokens_guessed[n] == SHORT_GUESS:
-                continue
-            hits += (
-                _hit((locale, concept, item, n, end, "word", False, False, guess, False))
-                for locale, concept, _, item in owners
-            )
-        if any(map(_CONSONANTS_START, readings)) and arabizi_words(raw):  # "5ayye bdo ykhalles 3ala 7alo"
+        if any(latin_start):
+            for n, end, owners in _walk(latin_start, latin):  # "ya hochu umeret'"
+                guess = any(tokens_guessed[n:end])
+                if guess and end == n + 1 and tokens_guessed[n] == SHORT_GUESS:
+                    continue
+                hits += (
+                    Hit(locale, concept, item, n, end, "word", False, False, guess, False)
+                    for locale, concept, _, item in owners
+                )
+        if any(r.consonants_start for r in readings) and arabizi_words(raw):  # "5ayye bdo ykhalles 3ala 7alo"
             hits += self._arabizi_hits(readings, folded)
         return hits, len(tokens) if characters is None else len(characters) // 2
 
@@ -698,11 +738,11 @@ class CrisisMatcher:
         hits = []
         firsts = [0, *itertools.accumulate(len(r.forms) for r in readings)]  # each token's first word
         consonants = [r.consonants for r in readings]
-        for t, after, owners in _walk(map(_CONSONANTS_START, readings), consonants):
+        for t, after, owners in _walk([r.consonants_start for r in readings], consonants):
             start, end = firsts[t], firsts[after]
             for locale, concept, _, item in owners:
                 if item != " ".join(folded[start:end]):
-                    hits.append(_hit((locale, concept, item, start, end, "word", False, False, True, False)))
+                    hits.append(Hit(locale, concept, item, start, end, "word", False, False, True, False))
         return hits
 
     def _means_follows(self, words: tuple[str, ...], n: int) -> bool:
@@ -719,25 +759,31 @@ class CrisisMatcher:
                 node = node.get(words[end]) if end < len(words) else None
         return False
 
-    def _words_of(self, raw: str) -> tuple[tuple[tuple, ...], list[_Reading]]:
+    def _words_of(self, raw: str) -> tuple[Columns, list[_Reading]]:
         """The message's words with texting habits undone: as written (marks kept), folded, and read as
         Russian in Latin letters ("" for a word not in Latin letters); then for the first two, whether each
         word is a guess; and each token's reading."""
         tokens = raw.split()
         if len(tokens) > 1 and not self._heads.isdisjoint(tokens):
             tokens = self._join_split(tokens)
-        readings = list(map(self._read_token, tokens))
-        if sum(map(_SINGLE_LETTERS, readings)) >= 3:  # "s u i c i d e"
-            words = [*_chain(map(_WORDS, readings))]
+        readings = [self._read_token(token) for token in tokens]
+        if sum(r.single_letters for r in readings) >= 3:  # "s u i c i d e"
+            words = [word for r in readings for word in r.words]
             if len(spelled := self._join_spelled(words)) < len(words):
                 readings = [self._read_words((word,)) for word in spelled]
-        forms = [*_chain(map(_FORMS, readings))]
-        if not forms:
-            return ((),) * 9, readings
-        return tuple(zip(*forms, strict=False)), readings
+        forms = [form for r in readings for form in r.forms]
+        columns = tuple(zip(*forms, strict=False)) if forms else ((),) * 9
+        return cast(Columns, columns), readings
 
-    def _token_reading(self, token: str) -> _Reading:
-        return self._read_words(self._split_token(token))
+    def _read_token(self, token: str) -> _Reading:
+        """What ``token`` stands for: kept, as most words repeat from message to message (a plain dictionary, read
+        faster than a cache of functools; emptied when full, so that a flood of made-up words cannot grow it)."""
+        reading = self._readings.get(token)
+        if reading is None:
+            if len(self._readings) >= REPAIR_CACHE:
+                self._readings.clear()
+            reading = self._readings[token] = self._read_words(self._split_token(token))
+        return reading
 
     def _word_reading(self, words: tuple[str, ...]) -> _Reading:
         """Words as repaired (marks kept), folded and repaired, and in Russian Latin."""
