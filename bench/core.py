@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.content import load_library  # noqa: E402
+from service.core import crisis as crisis_module  # noqa: E402
 from service.core.replies import Sender, _answer, answer  # noqa: E402
 from service.evaluate import ask_cases, crisis_cases  # noqa: E402
 from service.settings import ROOT  # noqa: E402
@@ -116,6 +117,8 @@ def free_text(library, rounds: int) -> None:
 def crisis(library, rounds: int) -> None:
     """The crisis check alone, on the traffic mix and on the crisis development set's texts."""
     mixes = {"traffic mix": [body for body, _ in MESSAGES], "crisis set": [c.text for c in crisis_cases()]}
+    built = not str(crisis_module.__file__).endswith(".py")
+    print(f"crisis check {'compiled by mypyc' if built else 'run from source (make compile builds it)'}:")
     for name, texts in mixes.items():
         repeat = max(3, rounds * len(MESSAGES) // len(texts) // 10)
         cold = time.perf_counter()
@@ -130,7 +133,7 @@ def crisis(library, rounds: int) -> None:
             per_round.append((time.perf_counter() - start) / len(texts) * 1e6)
         mean = statistics.mean(per_round)
         print(
-            f"crisis check, {name} ({len(texts)} texts x {repeat}): mean {mean:.1f} µs/message "
+            f"  {name} ({len(texts)} texts x {repeat}): mean {mean:.1f} µs/message "
             f"(target <= 30 µs: {'met' if mean <= 30 else 'MISSED'}); first pass {cold:.1f} µs"
         )
 
