@@ -43,18 +43,19 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# The crisis check's modules compiled by mypyc: the same source, run as C, in a third less time (issue 11's
-# 30 µs). Python imports each build in place of its source; one older than its source is never used
-# (service/core/compiled.py reads the source instead, with a warning). Touched: newer than its source even where
-# setuptools kept an unchanged build with its old date.
+# The crisis check's modules compiled by mypyc: the same source, run as C, in half the time (issue 11's 30 µs).
+# Python imports each build in place of its source; one older than its source is never used (service/core/
+# compiled.py reads the source instead, with a warning). Touched: newer than its source even where setuptools kept
+# an unchanged build with its old date. Outside CI a failed build only warns: that module runs from source.
 EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 COMPILED := $(foreach module,telex crisis backstop,service/core/$(module)$(EXT))
 
 compile: $(COMPILED)
 
 service/core/%$(EXT): service/core/%.py $(INSTALLED)
-	$(BIN)/mypyc $<
-	touch $@
+	@mkdir -p build && echo "mypyc $< (log: build/mypyc-$*.log)"
+	@{ $(BIN)/mypyc $< > build/mypyc-$*.log 2>&1 && touch $@; } \
+		|| { test "$$CI" != true && echo "WARNING: could not compile $< (build/mypyc-$*.log): it runs from source."; }
 
 # Compile every translations/<locale>/LC_MESSAGES/messages.po to .mo.
 catalogs: install
