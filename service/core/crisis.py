@@ -353,7 +353,7 @@ class _Scanner:
             return []
         unit = self.unit
         hits = [
-            Hit(locale, concept, item, last + 1 - size, last + 1, unit, False, False, False, False)
+            Hit(locale, concept, item, last + 1 - size, last + 1, unit)
             for last, (item, size, owners, whole) in self._automaton.iter(text)
             if not whole or _latin_whole(text, last + 1 - size, last + 1)
             for locale, concept in owners
@@ -378,10 +378,7 @@ def _arabic_counts(text: str, found: list["Hit"]) -> list["Hit"]:
         for start in means:
             between = text[end:start].split()
             if start > end and len(between) <= ARABIC_COUNT_GAP and not NOT_A_COUNT.intersection(between):
-                counts += (
-                    Hit("*", concept, digits, number.start(), end, "arabic", False, False, False, False)
-                    for concept in ("quantity", COUNT)
-                )
+                counts += (Hit("*", concept, digits, number.start(), end, "arabic") for concept in ("quantity", COUNT))
                 break
     return counts
 
@@ -701,8 +698,8 @@ class CrisisMatcher:
             guesses = any(guessed)
             for n in range(length):
                 if counts and numbers[n] and self._means_follows(variant, n):
-                    hits.append(Hit("*", "quantity", variant[n], n, n + 1, "word", False, False, False, False))
-                    hits.append(Hit("*", COUNT, variant[n], n, n + 1, "word", False, False, False, False))  # "30 pills"
+                    hits.append(Hit("*", "quantity", variant[n], n, n + 1, "word"))
+                    hits.append(Hit("*", COUNT, variant[n], n, n + 1, "word"))  # "30 pills"
                 node = begins[n]
                 end = n + 1
                 while node is not None:
@@ -710,13 +707,12 @@ class CrisisMatcher:
                     owners: list[Owner] | None = node.get(None)
                     if owners is not None and (not unmarked or tokens[n:end] != folded[n:end]):
                         guess = guesses and any(guessed[n:end])
-                        if not (guess and end == n + 1 and guessed[n] == SHORT_GUESS):  # "odin" is not ODING: only
-                            for locale, concept, capped, item in owners:  # inside a phrase
+                        # A four-letter word read as a longer one of ours only inside a phrase: "odin" is not ODING.
+                        if not (guess and end == n + 1 and guessed[n] == SHORT_GUESS):
+                            for locale, concept, capped, item in owners:
                                 # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
                                 if not (capped and unmarked):
-                                    hits.append(
-                                        Hit(locale, concept, item, n, end, "word", capped, unmarked, guess, False)
-                                    )
+                                    hits.append(Hit(locale, concept, item, n, end, "word", capped, unmarked, guess))
                     node = node.get(variant[end]) if end < length else None
                     end += 1
         if any(latin_start):
@@ -725,8 +721,7 @@ class CrisisMatcher:
                 if guess and end == n + 1 and tokens_guessed[n] == SHORT_GUESS:
                     continue
                 hits += (
-                    Hit(locale, concept, item, n, end, "word", False, False, guess, False)
-                    for locale, concept, _, item in owners
+                    Hit(locale, concept, item, n, end, "word", guessed=guess) for locale, concept, _, item in owners
                 )
         if any(r.consonants_start for r in readings) and arabizi_words(raw):  # "5ayye bdo ykhalles 3ala 7alo"
             hits += self._arabizi_hits(readings, folded)
@@ -742,7 +737,7 @@ class CrisisMatcher:
             start, end = firsts[t], firsts[after]
             for locale, concept, _, item in owners:
                 if item != " ".join(folded[start:end]):
-                    hits.append(Hit(locale, concept, item, start, end, "word", False, False, True, False))
+                    hits.append(Hit(locale, concept, item, start, end, "word", guessed=True))
         return hits
 
     def _means_follows(self, words: tuple[str, ...], n: int) -> bool:
