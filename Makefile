@@ -48,7 +48,7 @@ $(INSTALLED): pyproject.toml
 # compiled.py reads the source instead, with a warning). Touched: newer than its source even where setuptools kept
 # an unchanged build with its old date. Outside CI a failed build only warns: that module runs from source.
 EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
-COMPILED := $(foreach module,telex crisis backstop,service/core/$(module)$(EXT))
+COMPILED := $(foreach module,telex crisis backstop,service/core/$(module)$(EXT))  # as compiled.MODULES
 
 compile: $(COMPILED)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.content import load_library  # noqa: E402
+from service.core import compiled  # noqa: E402
 from service.core import crisis as crisis_module  # noqa: E402
 from service.core.replies import Sender, _answer, answer  # noqa: E402
 from service.evaluate import ask_cases, crisis_cases  # noqa: E402
@@ -117,7 +118,7 @@ def free_text(library, rounds: int) -> None:
 def crisis(library, rounds: int) -> None:
     """The crisis check alone, on the traffic mix and on the crisis development set's texts."""
     mixes = {"traffic mix": [body for body, _ in MESSAGES], "crisis set": [c.text for c in crisis_cases()]}
-    built = not str(crisis_module.__file__).endswith(".py")
+    built = compiled.running(crisis_module)
     print(f"crisis check {'compiled by mypyc' if built else 'run from source (make compile builds it)'}:")
     for name, texts in mixes.items():
         repeat = max(3, rounds * len(MESSAGES) // len(texts) // 10)

@@ -9,7 +9,6 @@ from types import ModuleType
 import pytest
 
 from service.core import backstop, compiled, crisis, telex
-from service.core.library import drug_names
 from service.evaluate import ask_cases, crisis_cases
 from service.settings import ROOT
 
@@ -25,9 +24,7 @@ def _source(module: ModuleType) -> ModuleType:
 
 
 def _built(module: ModuleType):
-    return pytest.mark.skipif(
-        str(module.__file__).endswith(".py"), reason=f"{module.__name__} is not compiled (make compile)"
-    )
+    return pytest.mark.skipif(not compiled.running(module), reason=f"{module.__name__} is not compiled (make compile)")
 
 
 TEXTS = [case.text for case in (*crisis_cases(), *ask_cases())]
@@ -35,13 +32,7 @@ TEXTS = [case.text for case in (*crisis_cases(), *ask_cases())]
 
 @_built(crisis)
 def test_the_compiled_crisis_check_finds_what_its_source_finds(library):
-    source = _source(crisis).CrisisMatcher(
-        library.crisis_lexicons(),
-        library.content.languages.marks_matter,
-        sorted(drug_names(library)),
-        keywords=[*library.topic_words, *library.menu_words, *library.help_words],
-        digits_for_letters=library.content.languages.digits_for_letters,
-    )
+    source = _source(crisis).CrisisMatcher.shared(*library.crisis_matcher_inputs())
 
     def verdict(signal):
         return signal and (signal.tier, signal.rule, signal.locales)

@@ -11,11 +11,17 @@ import logging
 import sys
 import sysconfig
 from pathlib import Path
+from types import ModuleType
 
-MODULES = ("telex", "crisis", "backstop")  # each after those it imports
+MODULES = ("telex", "crisis", "backstop")  # each after those it imports; the Makefile's COMPILED names the same
 HERE = Path(__file__).parent
 
 log = logging.getLogger(__name__)
+
+
+def running(module: ModuleType) -> bool:
+    """Whether ``module`` runs as its build, not from source."""
+    return not str(module.__file__).endswith(".py")
 
 
 def built(name: str, folder: Path = HERE) -> Path:

@@ -99,13 +99,7 @@ class Library:
             for locale in self.locales
             for channel in CHANNELS
         }
-        self.crisis_matcher = CrisisMatcher.shared(
-            self.crisis_lexicons(),
-            content.languages.marks_matter,
-            drug_names(self),
-            keywords=[*self.topic_words, *self.menu_words, *self.help_words],
-            digits_for_letters=content.languages.digits_for_letters,
-        )
+        self.crisis_matcher = CrisisMatcher.shared(*self.crisis_matcher_inputs())
         self._no_crisis = self._quiet_commands()
         self._crisis_texts = {
             (locale, country, short): menus.crisis_text(self, locale, country, short)
@@ -223,6 +217,18 @@ class Library:
             form
             for form in forms
             if len(form) <= COMMAND_LENGTH and marked(form) == form and self._crisis_signal(form) is None
+        )
+
+    def crisis_matcher_inputs(self) -> tuple:
+        """What the crisis matcher is built from, in the order ``CrisisMatcher`` takes it: each language's lists,
+        the languages whose marks matter, the medicines our content names, our own words (never read as a typo of
+        a crisis word), and the languages also written with digits for letters."""
+        return (
+            self.crisis_lexicons(),
+            self.content.languages.marks_matter,
+            drug_names(self),
+            [*self.topic_words, *self.menu_words, *self.help_words],
+            self.content.languages.digits_for_letters,
         )
 
     def crisis_lexicons(self) -> dict[str, dict[str, list[str]]]:
