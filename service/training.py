@@ -136,16 +136,14 @@ def train(library: Library) -> Fitted:
         probability = Backstop(weights, bias, threshold=1.0).probability
         held_out += [(t, c, probability(t)) for t, c in tempting if _fold(t) == fold]
 
-    def by_rules(text: str) -> bool:
-        return library.crisis_matcher.detect(text) is not None
-
+    by_rules = {t for t, _, _ in held_out if library.crisis_matcher.detect(t) is not None}  # each text once
     ordinary = [(t, p) for t, c, p in held_out if not c]
-    flagged = sum(by_rules(t) for t, _ in ordinary)
-    left = sorted((p for t, p in ordinary if not by_rules(t)), reverse=True)
+    flagged = sum(t in by_rules for t, _ in ordinary)
+    left = sorted((p for t, p in ordinary if t not in by_rules), reverse=True)
     allowed = int(len(left) * BACKSTOP_FLAGS)
     threshold = max(0.5, left[allowed] + 1e-6 if allowed < len(left) else 0.5)
     crisis = [(t, p) for t, c, p in held_out if c]
-    recall = sum(by_rules(t) or p >= threshold for t, p in crisis) / len(crisis) if crisis else 0.0
+    recall = sum(t in by_rules or p >= threshold for t, p in crisis) / len(crisis) if crisis else 0.0
     alarms = (flagged + sum(p >= threshold for p in left)) / len(ordinary) if ordinary else 0.0
     weights, bias = fit(rows)
     kept = {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= KEEP}

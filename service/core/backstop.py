@@ -53,7 +53,7 @@ def _kinds(words: list[str], unspaced: bool) -> tuple[set[str], ...]:
     kinds: tuple[set[str], ...] = tuple(set() for _ in KINDS)
     found, stems, pairs, char_pairs, chars = kinds
     for n, word in enumerate(words):
-        if unspaced and _UNSPACED.match(word):
+        if _UNSPACED.match(word):
             char_pairs.update(word[i : i + 2] for i in range(len(word) - 1))
             chars.update(word)
             continue
