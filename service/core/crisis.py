@@ -604,7 +604,8 @@ class CrisisMatcher:
 
     def _detect(self, text: str) -> Signal | None:
         hits, words = self._hits(text)
-        anchored = {hit.locale for hit in hits if hit.concept in ANCHORS}  # every rule needs one of these
+        anchors = ANCHORS | {"quantity"} if words <= FRAGMENT else ANCHORS
+        anchored = {hit.locale for hit in hits if hit.concept in anchors}  # every rule needs one of these
         if not anchored:
             return None
         by_locale: dict[str, list[Hit]] = {}
@@ -932,6 +933,8 @@ SOFT_RULES: tuple[tuple, ...] = (
     ("harm", (COUNT, "any"), ("means", "any")),  # can you die from 50 sertraline
 )
 SHORT_MESSAGE = 3  # a message of this few words that is a harm word ("suicide", "s u i c i d e") is confident
+FRAGMENT = 5  # in a message of this few words, a quantity of a means is a dose taken: "all the lithium. sorry"
+FRAGMENT_RULES: tuple[tuple, ...] = (("quantity", ("means", "after")),)
 
 
 def _judge(
@@ -974,7 +977,7 @@ def _judge(
     if confident:
         return CONFIDENT, confident
     if soft is None:
-        for combination in SOFT_RULES:
+        for combination in SOFT_RULES + (FRAGMENT_RULES if words <= FRAGMENT else ()):
             parts = _meet(by, combination)
             if parts:
                 soft = _name(locale, parts)
