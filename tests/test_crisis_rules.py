@@ -329,6 +329,25 @@ def test_an_arabic_part_inside_another_parts_word_is_not_a_part_of_its_own(libra
     assert library.crisis_signal("بلعت ستين حبة فلوكستين").tier == CONFIDENT_TIER
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestlyjustwannagotosleepandnotwakeup. been on sertraline 3 months n nothing changed",
+        "thankuforlisteningallthesemonths.uguysweresonicetome.thisismylastmsg.bye",
+        "d e s s a  v e z  e u  n a o  f a l h o",  # spaced out: one long run of letters
+    ],
+)
+def test_phrases_in_words_run_together_are_the_weaker_tier(library, text):
+    signal = library.crisis_signal(text)
+    assert signal is not None and signal.tier == SOFT, text
+    assert "inside a longer word" in signal.rule
+
+
+def test_a_long_word_that_is_no_phrase_run_together_is_left_alone(library):
+    for text in ("goodmorningeveryone, how are you", "thankyousomuchforthelithiuminfo", "antidepressants"):
+        assert library.crisis_signal(text) is None, text
+
+
 def test_a_korean_word_is_not_read_across_the_space_after_it(library):
     """Korean items are read with the spaces taken out, so "혼자 살아요" (I live alone) holds the letters of
     자살 (suicide) and "혼자 해요" (I do it alone) those of 자해 (self-harm). Across a space they are two words;

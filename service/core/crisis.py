@@ -54,6 +54,11 @@ SPLIT_LISTS = (*TYPO_LISTS, "means")  # ... a word of these lists
 REPAIR_CACHE = 10_000
 SUBSTITUTION_MIN = 8  # ... or, this long, one letter changed ("handing" is not "hanging")
 BIG_NUMBER = 10  # "took 30 pills"
+# Words run together ("honestlyjustwannagotosleepandnotwakeup"): a word this long that is none of ours is searched
+# for the phrases of our lists written without their spaces, this long at least; found so, a phrase is doubted (the
+# weaker tier), as a short Korean item begun inside a word is.
+RUN_TOGETHER_WORD = 12
+RUN_TOGETHER_ITEM = 7
 LATIN_AMONG_OTHERS = 4  # letters of a means in Latin letters read among Chinese, Korean or Arabic ("pill", not "gun")
 # A number followed by a unit of dose or of time counts no pills: "took 20 mg sertraline", "nehme seit 10 Jahren
 # Antidepressiva", "باخد 20 مجم" (the shipped languages' spellings; folded, as messages are read).
@@ -412,6 +417,12 @@ def _korean_words(hits: list["Hit"], cleaned: str, characters: str) -> list["Hit
     return kept
 
 
+def _run_together_item(glued: str) -> bool:
+    """Whether an item written without its spaces is long enough, and in Latin letters only, to be searched for
+    inside words run together."""
+    return len(glued) >= RUN_TOGETHER_ITEM and glued.isascii() and glued.isalpha()
+
+
 def _latin_whole(characters: str, start: int, end: int) -> bool:
     """Whether ``characters[start:end]``, Latin letters among Chinese, Korean or Arabic, is a whole Latin word
     there."""
@@ -470,6 +481,7 @@ class CrisisMatcher:
         self._words: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}
         self._unspaced = _Scanner("char")  # Chinese and Korean items, matched with spaces removed
         self._in_word = _Scanner("arabic")  # Arabic items, matched anywhere, even inside words
+        self._run_together = _Scanner("word")  # phrases in Latin letters without their spaces, inside long words
         self._latin: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}  # Cyrillic items in Latin
         self._arabizi: dict[tuple[str, ...], list[tuple[str, str, bool, str]]] = {}  # Arabizi items, consonants
         written: set[str] = set()  # the words of items as translators wrote them, not respelled as texted
@@ -481,6 +493,9 @@ class CrisisMatcher:
                     written.update(_clean(fold(marked(item))).split())
                     for variant in _variants(item, spellings):
                         self._add(locale, concept, variant, locale in marks)
+                    glued = "".join(_clean(fold(marked(item))).split())
+                    if concept in ALONE and locale not in marks and _run_together_item(glued):
+                        self._run_together.add(glued, locale, concept)
         named = set()  # the words of the medicines our MEDS topic names
         for name in drug_names:
             named.update(_clean(fold(marked(name))).split())
@@ -498,6 +513,7 @@ class CrisisMatcher:
                 self._in_word.add_word(word, "*", "means")
         self._unspaced.build()
         self._in_word.build()
+        self._run_together.build()
         self._vocabulary = {w for key in self._words for w in key}
         # The word items as a trie of words: a message is read once, following each item as far as it goes.
         self._trie = _word_trie(self._words)
@@ -716,6 +732,10 @@ class CrisisMatcher:
                                     hits.append(Hit(locale, concept, item, n, end, "word", capped, unmarked, guess))
                     node = node.get(variant[end]) if end < length else None
                     end += 1
+        for n, word in enumerate(folded):  # "thisismylastmsg"
+            if len(word) >= RUN_TOGETHER_WORD and word not in self._vocabulary and word.isascii():
+                for hit in self._run_together.scan(word):
+                    hits.append(Hit(hit.locale, hit.concept, hit.item, n, n + 1, "word", glued=True))
         if any(latin_start):
             for n, end, owners in _walk(latin_start, latin):  # "ya hochu umeret'"
                 guess = any(tokens_guessed[n:end])
@@ -830,7 +850,8 @@ class CrisisMatcher:
         return token
 
     def _join_spelled(self, tokens: list[str]) -> list[str]:
-        """ "s u i c i d e" -> "suicide": a run of single letters is one word when it spells one we know."""
+        """ "s u i c i d e" -> "suicide": a run of single letters is one word when it spells one we know, or is long
+        enough to be read as words run together ("d e s s a v e z e u n a o f a l h o")."""
         out: list[str] = []
         n = 0
         while n < len(tokens):
@@ -839,7 +860,7 @@ class CrisisMatcher:
                 m += 1
             if m - n >= 3:
                 word = "".join(tokens[n:m])
-                if self._repair(word) in self._vocabulary:
+                if len(word) >= RUN_TOGETHER_WORD or self._repair(word) in self._vocabulary:
                     out.append(word)
                     n = m
                     continue
