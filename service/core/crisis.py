@@ -490,10 +490,11 @@ class CrisisMatcher:
             for concept in LISTS:
                 for as_written in lists.get(concept, []):
                     item = as_written.translate(_YO)
-                    written.update(_clean(fold(marked(item))).split())
+                    words = _clean(fold(marked(item))).split()
+                    written.update(words)
                     for variant in _variants(item, spellings):
                         self._add(locale, concept, variant, locale in marks)
-                    glued = "".join(_clean(fold(marked(item))).split())
+                    glued = "".join(words)
                     if concept in ALONE and locale not in marks and _run_together_item(glued):
                         self._run_together.add(glued, locale, concept)
         named = set()  # the words of the medicines our MEDS topic names
@@ -620,7 +621,7 @@ class CrisisMatcher:
 
     def _detect(self, text: str) -> Signal | None:
         hits, words = self._hits(text)
-        anchors = ANCHORS | {"quantity"} if words <= FRAGMENT else ANCHORS
+        anchors = FRAGMENT_ANCHORS if words <= FRAGMENT else ANCHORS
         anchored = {hit.locale for hit in hits if hit.concept in anchors}  # every rule needs one of these
         if not anchored:
             return None
@@ -956,6 +957,7 @@ SOFT_RULES: tuple[tuple, ...] = (
 SHORT_MESSAGE = 3  # a message of this few words that is a harm word ("suicide", "s u i c i d e") is confident
 FRAGMENT = 5  # in a message of this few words, a quantity of a means is a dose taken: "all the lithium. sorry"
 FRAGMENT_RULES: tuple[tuple, ...] = (("quantity", ("means", "after")),)
+FRAGMENT_ANCHORS = ANCHORS | {"quantity"}
 
 
 def _judge(
