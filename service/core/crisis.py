@@ -956,7 +956,7 @@ SOFT_RULES: tuple[tuple, ...] = (
 )
 SHORT_MESSAGE = 3  # a message of this few words that is a harm word ("suicide", "s u i c i d e") is confident
 FRAGMENT = 5  # in a message of this few words, a quantity of a means is a dose taken: "all the lithium. sorry"
-FRAGMENT_RULES: tuple[tuple, ...] = (("quantity", ("means", "after")),)
+FRAGMENT_SOFT_RULES: tuple[tuple, ...] = (*SOFT_RULES, ("quantity", ("means", "after")))
 FRAGMENT_ANCHORS = ANCHORS | {"quantity"}
 
 
@@ -1000,7 +1000,7 @@ def _judge(
     if confident:
         return CONFIDENT, confident
     if soft is None:
-        for combination in SOFT_RULES + (FRAGMENT_RULES if words <= FRAGMENT else ()):
+        for combination in FRAGMENT_SOFT_RULES if words <= FRAGMENT else SOFT_RULES:
             parts = _meet(by, combination)
             if parts:
                 soft = _name(locale, parts)
