@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import InitVar, dataclass, field
 
-from .crisis import arabic_fold, fold, marked, russian_latin
+from .crisis import arabic_fold, fold, marked, russian_latin, twice
 
 STEM = 5
 # In fewer words than this (where words are spaced) one everyday word decides: "ya hochu pizza" scored 0.87,
@@ -26,7 +26,6 @@ MIN_WORDS = 4
 KINDS = "wsbcu"  # a feature's kind, the first letter of its name: word, stem, word pair, character pair, character
 _UNSPACED = re.compile("[\u2e80-\u9fff\uac00-\ud7af]+")
 _HAN = re.compile("[\u2e80-\u9fff]")  # Chinese (and Japanese) characters: a message with no spaces to count
-_REPEATS = re.compile(r"(.)\1{2,}")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -39,8 +38,7 @@ def _words(text: str) -> tuple[list[str], bool]:
     else:
         folded = arabic_fold(folded)
         unspaced = _UNSPACED.search(folded) is not None
-    if _REPEATS.search(folded):
-        folded = _REPEATS.sub(r"\1\1", folded)
+    folded = twice(folded)
     # Russian in one Latin spelling, as the rules read it: in Latin letters it is rare among the ordinary
     # examples, so read apart from Cyrillic, "lekarstva" (medicines) weighed as a crisis word.
     return [russian_latin(word) for word in _WORD.findall(folded)], unspaced

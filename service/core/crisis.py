@@ -457,6 +457,11 @@ def squeeze(word: str) -> str:
     return _REPEATS.sub(r"\1", word) if _REPEATS.search(word) else word
 
 
+def twice(text: str) -> str:
+    """Runs of three or more of a letter become two: "bleeed" -> "bleed", "sooo" -> "soo"."""
+    return _REPEATS.sub(r"\1\1", text) if _REPEATS.search(text) else text
+
+
 class CrisisMatcher:
     """Crisis signals in raw message text, from each language's lists."""
 
@@ -899,7 +904,7 @@ class CrisisMatcher:
         if word in self._vocabulary or word in self._keywords or not word.isalpha():
             return word
         if _REPEATS.search(word):  # "bleeed" -> "bleed", "diiie" -> "die"
-            for doubled in (_REPEATS.sub(r"\1\1", word), squeeze(word)):
+            for doubled in (twice(word), squeeze(word)):
                 if doubled in self._vocabulary:
                     return doubled
         squeezed = squeeze(word)
@@ -1025,7 +1030,7 @@ def _guess(word: str, read: str) -> bool:
     """Whether ``read`` is a guess at ``word``: more than its runs of a letter cut to two or to one, or than
     a doubled letter undone in a long word ("matarr" is emphasis; "deed" read as "ded" is another word)."""
     s = squeeze(word)
-    if read in (word, s, _REPEATS.sub(r"\1\1", word)):
+    if read in (word, s, twice(word)):
         return False
     undoubled = any(s[i] == s[i + 1] and s[:i] + s[i + 1 :] == read for i in range(len(s) - 1))
     return not (undoubled and len(read) >= FUZZY_MIN_LETTERS)
