@@ -87,6 +87,10 @@ SOFT_AT_LEAST = [
     ("Я собираюсь действовать согласно этим мыслям", "ru"),
     ("M gen entansyon pou m aji sou lide sa yo", "ht"),
     ("may balak akong gawin ang iniisip ko", "tl"),
+    # A height that beckons (fresh set 78), "œ" typed as it is or as "oe"
+    ("le balcon me fait de l'œil ce soir", "fr"),
+    ("le balcon me fait de l'oeil ce soir", "fr"),
+    ("the bridge is calling me tonight", "en"),
 ]
 # Ordinary texts that alarmed before: never the crisis reply alone.
 NOT_CONFIDENT = [
