@@ -27,7 +27,7 @@ from typing import cast
 import ahocorasick
 
 from .language import arabizi_words
-from .normalize import simplified
+from .normalize import LETTER_FOLDS, simplified
 from .telex import untelex
 
 CONFIDENT, SOFT = "crisis", "soft"
@@ -294,13 +294,10 @@ def in_word(text: str) -> bool:
     return _ARABIC_LETTER.search(text) is not None
 
 
-_FOLD_LETTERS = str.maketrans({"đ": "d", "ı": "i", "œ": "oe", "æ": "ae"})  # as typed on keyboards without them
-
-
 @functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Case-folded, Latin accents and tone marks dropped (đ and Turkish ı as d and i, œ and æ as two letters, as
-    typed where the keyboard has neither), Arabic short vowels dropped."""
+    """Case-folded, Latin accents and tone marks dropped (đ, Turkish ı, œ and the other ``LETTER_FOLDS`` as typed
+    without them), Arabic short vowels dropped."""
     if text.isascii():  # nothing to drop
         return text
     out = []
@@ -314,7 +311,7 @@ def fold(text: str) -> str:
             continue
         latin = char < "\u0250" or "\u1e00" <= char <= "\u1eff"
         out.append(char)
-    return unicodedata.normalize("NFC", "".join(out)).translate(_FOLD_LETTERS)
+    return unicodedata.normalize("NFC", "".join(out)).translate(LETTER_FOLDS)
 
 
 _ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ي", "ى": "ي", "ة": "ه", "ـ": None})

@@ -13,7 +13,8 @@ _LATIN_BASES = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]")
 _ARABIC_OPTIONAL = dict.fromkeys(
     [*range(0x064B, 0x0660), 0x0670, 0x0640]  # harakat, superscript alef, tatweel
 )
-_LETTER_FOLDS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe"})
+# Letters with no accent to drop, typed as their plain ones where the keyboard has none (shared with crisis.fold).
+LETTER_FOLDS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe"})
 _ASCII_PUNCT = str.maketrans(
     {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"}
     | {c: " " for c in "\t\n\r\x0b\x0c"}
@@ -61,7 +62,7 @@ def compact(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_FOLDS)
+    text = unicodedata.normalize("NFKC", text).casefold().translate(LETTER_FOLDS)
     out = []
     base_is_latin = False
     for char in unicodedata.normalize("NFD", text):
