@@ -663,6 +663,34 @@ def test_the_backstop_only_ever_adds_the_weaker_tier(library):
         assert library.crisis_signal(ordinary) is None, ordinary
 
 
+def test_the_backstop_scores_a_message_by_the_weights_of_its_features(library):
+    """The backstop reads each message as `features` names it (what training fits): its score is the weights of
+    those features, each once, however it looks them up (the words it keeps at hand included, read twice)."""
+    import math
+
+    from service.core.backstop import features
+
+    backstop = library.content.backstop
+    weights = {
+        kind + name: w for kind, table in zip("wsbcu", backstop._by_kind, strict=True) for name, w in table.items()
+    }
+    texts = [case.text for case in crisis_cases()][::7] + [
+        "depressed by depression, overdose or overdosed pills pills",  # a word repeated, one stem for two words
+        "i took the pills the pills i took",  # a pair repeated
+        "我想死了 真的 不想活了 wo xiang si",  # characters and words together
+        "저는 혼자 살아요 그냥 다 끝내고 싶어요",
+    ]
+    scored = 0
+    for _ in range(2):
+        for text in texts:
+            if (p := backstop.probability(text)) == 0.0:  # too short to judge
+                continue
+            score = backstop.bias + sum(weights.get(feature, 0.0) for feature in features(text))
+            assert p == pytest.approx(1.0 / (1.0 + math.exp(-score)), abs=1e-12), text
+            scored += 1
+    assert scored > len(texts)
+
+
 @pytest.mark.parametrize(
     ("text", "tier"),
     [

@@ -23,6 +23,7 @@ STEM = 5
 # this short, and none of its false alarms (docs/PERFORMANCE.md, thirty-fifth session).
 # Korean is spaced too: "저는 혼자 살아요" (I live alone) scored 0.66 on its characters.
 MIN_WORDS = 4
+MEMO = 20_000  # words whose weights are kept at hand, as the crisis check keeps its readings (crisis.REPAIR_CACHE)
 KINDS = "wsbcu"  # a feature's kind, the first letter of its name: word, stem, word pair, character pair, character
 _UNSPACED = re.compile("[\u2e80-\u9fff\uac00-\ud7af]+")
 _HAN = re.compile("[\u2e80-\u9fff]")  # Chinese (and Japanese) characters: a message with no spaces to count
@@ -77,6 +78,9 @@ class Backstop:
     bias: float
     threshold: float
     _by_kind: tuple[dict[str, float], ...] = field(init=False, repr=False)
+    # Each word's weight, stem and stem's weight, as words come: most words repeat from message to message, and
+    # a small table at hand is read faster than the large ones (the check waits on memory, not on arithmetic).
+    _memo: dict[str, tuple[float, str, float]] = field(init=False, repr=False)
 
     def __post_init__(self, weights: dict[str, float]) -> None:
         # Kept by kind, each feature without its letter: looked up as the message's words come, with no feature
@@ -85,6 +89,7 @@ class Backstop:
         for name, weight in weights.items():
             by_kind[name[0]][name[1:]] = weight
         object.__setattr__(self, "_by_kind", tuple(by_kind.values()))
+        object.__setattr__(self, "_memo", {})
 
     def probability(self, text: str) -> float:
         """0.0 for a message too short to judge (``MIN_WORDS``)."""
@@ -92,13 +97,39 @@ class Backstop:
         if len(words) < MIN_WORDS and not (unspaced and _HAN.search(text)):
             return 0.0
         total = 0.0
-        for weights, features in zip(self._by_kind, _kinds(words, unspaced), strict=True):
-            subtotal = 0.0
-            for feature in features:
-                subtotal += weights.get(feature, 0.0)
-            total += subtotal
+        if unspaced:
+            for weights, features in zip(self._by_kind, _kinds(words, unspaced), strict=True):
+                for feature in features:
+                    total += weights.get(feature, 0.0)
+        else:  # most messages
+            total = self._spaced(words)
         score = self.bias + total
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+    def _spaced(self, words: list[str]) -> float:
+        """The sum of the weights of ``words`` (spaced, as ``_kinds`` reads them): each word, stem and pair once."""
+        memo = self._memo
+        if len(memo) >= MEMO:
+            memo.clear()
+        found, stems, pairs = self._by_kind[:3]
+        total = 0.0
+        seen: set[str] = set()
+        stem_weights: dict[str, float] = {}
+        for word in words:
+            if word in seen:
+                continue
+            seen.add(word)
+            known = memo.get(word)
+            if known is None:
+                stem = word[:STEM]
+                known = memo[word] = (found.get(word, 0.0), stem, stems.get(stem, 0.0))
+            total += known[0]
+            stem_weights[known[1]] = known[2]
+        for pair in {words[n] + "_" + words[n + 1] for n in range(len(words) - 1)}:
+            total += pairs.get(pair, 0.0)
+        for weight in stem_weights.values():
+            total += weight
+        return total
 
     def flags(self, text: str) -> float | None:
         """The probability of crisis language when it reaches the threshold, else None."""
