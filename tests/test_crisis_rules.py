@@ -668,11 +668,11 @@ def test_the_backstop_scores_a_message_by_the_weights_of_its_features(library):
     those features, each once, however it looks them up (the words it keeps at hand included, read twice)."""
     import math
 
-    from service.core.backstop import features
+    from service.core.backstop import KINDS, features
 
     backstop = library.content.backstop
     weights = {
-        kind + name: w for kind, table in zip("wsbcu", backstop._by_kind, strict=True) for name, w in table.items()
+        kind + name: w for kind, table in zip(KINDS, backstop._by_kind, strict=True) for name, w in table.items()
     }
     texts = [case.text for case in crisis_cases()][::7] + [
         "depressed by depression, overdose or overdosed pills pills",  # a word repeated, one stem for two words

@@ -45,12 +45,16 @@ def _words(text: str) -> tuple[list[str], bool]:
     return [russian_latin(word) for word in _WORD.findall(folded)], unspaced
 
 
+def _pairs(words: list[str]) -> set[str]:
+    """Each two words in a row, as one feature: "my_pills"."""
+    return {words[n] + "_" + words[n + 1] for n in range(len(words) - 1)}
+
+
 def _kinds(words: list[str], unspaced: bool) -> tuple[set[str], ...]:
     """The model's view of a message's words, by kind (``KINDS``): words, stems, word pairs; where there are no
     spaces, character pairs and characters."""
     if not unspaced:  # most messages: each kind in one pass
-        pairs = {words[n] + "_" + words[n + 1] for n in range(len(words) - 1)}
-        return set(words), {w[:STEM] for w in words}, pairs, set(), set()
+        return set(words), {w[:STEM] for w in words}, _pairs(words), set(), set()
     kinds: tuple[set[str], ...] = tuple(set() for _ in KINDS)
     found, stems, pairs, char_pairs, chars = kinds
     for n, word in enumerate(words):
@@ -125,7 +129,7 @@ class Backstop:
                 known = memo[word] = (found.get(word, 0.0), stem, stems.get(stem, 0.0))
             total += known[0]
             stem_weights[known[1]] = known[2]
-        for pair in {words[n] + "_" + words[n + 1] for n in range(len(words) - 1)}:
+        for pair in _pairs(words):
             total += pairs.get(pair, 0.0)
         for weight in stem_weights.values():
             total += weight
