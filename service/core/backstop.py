@@ -30,19 +30,27 @@ _HAN = re.compile("[\u2e80-\u9fff]")  # Chinese (and Japanese) characters: a mes
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _words(text: str) -> tuple[list[str], bool]:
-    """The words of ``text`` as the model reads them (folded, no letter more than twice in a row, Russian in
-    Latin letters), and whether any is in Chinese or Korean characters."""
+def _folded(text: str) -> tuple[str, bool]:
+    """``text`` folded as the model reads it, and whether any of it is in Chinese or Korean characters."""
     folded = fold(marked(text[:600]))
     if folded.isascii():
-        unspaced = False
-    else:
-        folded = arabic_fold(folded)
-        unspaced = _UNSPACED.search(folded) is not None
-    folded = twice(folded)
-    # Russian in one Latin spelling, as the rules read it: in Latin letters it is rare among the ordinary
-    # examples, so read apart from Cyrillic, "lekarstva" (medicines) weighed as a crisis word.
-    return [russian_latin(word) for word in _WORD.findall(folded)], unspaced
+        return folded, False
+    folded = arabic_fold(folded)
+    return folded, _UNSPACED.search(folded) is not None
+
+
+def _word(written: str) -> str:
+    """A word as the model reads it: no letter more than twice in a row, and Russian in one Latin spelling, as
+    the rules read it (in Latin letters it is rare among the ordinary examples, so read apart from Cyrillic,
+    "lekarstva", medicines, would weigh as a crisis word)."""
+    return russian_latin(twice(written))
+
+
+def _words(text: str) -> tuple[list[str], bool]:
+    """The words of ``text`` as the model reads them (``_word``), and whether any is in Chinese or Korean
+    characters. A run of one letter lies inside one word: read word by word or in the whole text, the same."""
+    folded, unspaced = _folded(text)
+    return [_word(written) for written in _WORD.findall(folded)], unspaced
 
 
 def _pairs(words: list[str]) -> set[str]:
@@ -82,9 +90,10 @@ class Backstop:
     bias: float
     threshold: float
     _by_kind: tuple[dict[str, float], ...] = field(init=False, repr=False)
-    # Each word's weight, stem and stem's weight, as words come: most words repeat from message to message, and
-    # a small table at hand is read faster than the large ones (the check waits on memory, not on arithmetic).
-    _memo: dict[str, tuple[float, str, float]] = field(init=False, repr=False)
+    # Each word as written: as read, its weight, stem and stem's weight, as words come: most words repeat from
+    # message to message, and a small table at hand is read faster than the large ones (the check waits on
+    # memory, not on arithmetic).
+    _memo: dict[str, tuple[str, float, str, float]] = field(init=False, repr=False)
 
     def __post_init__(self, weights: dict[str, float]) -> None:
         # Kept by kind, each feature without its letter: looked up as the message's words come, with no feature
@@ -97,38 +106,45 @@ class Backstop:
 
     def probability(self, text: str) -> float:
         """0.0 for a message too short to judge (``MIN_WORDS``)."""
-        words, unspaced = _words(text)
-        if len(words) < MIN_WORDS and not (unspaced and _HAN.search(text)):
+        folded, unspaced = _folded(text)
+        written = _WORD.findall(folded)
+        if len(written) < MIN_WORDS and not (unspaced and _HAN.search(text)):
             return 0.0
         total = 0.0
         if unspaced:
+            words = [_word(word) for word in written]
             for weights, features in zip(self._by_kind, _kinds(words, unspaced), strict=True):
                 for feature in features:
                     total += weights.get(feature, 0.0)
         else:  # most messages
-            total = self._spaced(words)
+            total = self._spaced(written)
         score = self.bias + total
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
-    def _spaced(self, words: list[str]) -> float:
-        """The sum of the weights of ``words`` (spaced, as ``_kinds`` reads them): each word, stem and pair once."""
+    def _spaced(self, written: list[str]) -> float:
+        """The sum of the weights of the ``written`` words of a spaced message, read as ``_kinds`` reads them:
+        each word, stem and pair once."""
         memo = self._memo
         if len(memo) >= MEMO:
             memo.clear()
         found, stems, pairs = self._by_kind[:3]
         total = 0.0
+        words: list[str] = []
         seen: set[str] = set()
         stem_weights: dict[str, float] = {}
-        for word in words:
+        for as_written in written:
+            known = memo.get(as_written)
+            if known is None:
+                word = _word(as_written)
+                stem = word[:STEM]
+                known = memo[as_written] = (word, found.get(word, 0.0), stem, stems.get(stem, 0.0))
+            word = known[0]
+            words.append(word)
             if word in seen:
                 continue
             seen.add(word)
-            known = memo.get(word)
-            if known is None:
-                stem = word[:STEM]
-                known = memo[word] = (found.get(word, 0.0), stem, stems.get(stem, 0.0))
-            total += known[0]
-            stem_weights[known[1]] = known[2]
+            total += known[1]
+            stem_weights[known[2]] = known[3]
         for pair in _pairs(words):
             total += pairs.get(pair, 0.0)
         for weight in stem_weights.values():

@@ -125,8 +125,21 @@ class Signal:
     locales: frozenset[str]
 
 
-Node = dict  # a node of a trie of words: the next word -> its node; None -> the owners of an item ending there
 Owner = tuple[str, str, bool, str]  # who an item is: its locale, concept, whether marks cap it, and the item itself
+
+
+class Node:
+    """A node of a trie of words: the owners of the items ending there (None: no item ends there), and the node of
+    each word that may come next. A class, not a dictionary with None for its owners: compiled, both are read
+    straight from memory, and the next words' dictionary holds only words (found by the faster string lookup)."""
+
+    __slots__ = ("owners", "next")
+
+    def __init__(self) -> None:
+        self.owners: list[Owner] | None = None
+        self.next: dict[str, Node] = {}
+
+
 # A message's words as columns (see ``_words_of``): as written, folded and in Russian Latin; whether the first two are
 # guesses; where each of the three begins in the trie; whether it is a number big enough to count pills.
 Columns = tuple[
@@ -728,7 +741,7 @@ class CrisisMatcher:
                 end = n + 1
                 while node is not None:
                     # The folded words find again what the written ones found where folding changed none.
-                    owners: list[Owner] | None = node.get(None)
+                    owners = node.owners
                     if owners is not None and (not unmarked or tokens[n:end] != folded[n:end]):
                         guess = guesses and any(guessed[n:end])
                         # A four-letter word read as a longer one of ours only inside a phrase: "odin" is not ODING.
@@ -737,7 +750,7 @@ class CrisisMatcher:
                                 # Without its marks only where the sender wrote none: "từ từ" is not "tự tử".
                                 if not (capped and unmarked):
                                     hits.append(Hit(locale, concept, item, n, end, "word", capped, unmarked, guess))
-                    node = node.get(variant[end]) if end < length else None
+                    node = node.next.get(variant[end]) if end < length else None
                     end += 1
         for n, word in enumerate(folded):  # "thisismylastmsg"
             if len(word) >= RUN_TOGETHER_WORD and word not in self._vocabulary and word.isascii():
@@ -777,9 +790,9 @@ class CrisisMatcher:
             for end in range(m + 1, len(words) + 1):
                 if node is None:
                     break
-                if any(concept == "means" for _, concept, _, _ in node.get(None, ())):
+                if node.owners is not None and any(concept == "means" for _, concept, _, _ in node.owners):
                     return True
-                node = node.get(words[end]) if end < len(words) else None
+                node = node.next.get(words[end]) if end < len(words) else None
         return False
 
     def _words_of(self, raw: str) -> tuple[Columns, list[_Reading]]:
@@ -794,7 +807,9 @@ class CrisisMatcher:
             words = [word for r in readings for word in r.words]
             if len(spelled := self._join_spelled(words)) < len(words):
                 readings = [self._read_words((word,)) for word in spelled]
-        forms = [form for r in readings for form in r.forms]
+        forms: list[Form] = []
+        for r in readings:
+            forms.extend(r.forms)  # as they are: compiled, a form taken out one by one is unpacked and packed again
         columns = tuple(zip(*forms, strict=False)) if forms else ((),) * 9
         return cast(Columns, columns), readings
 
@@ -980,20 +995,22 @@ def _judge(
     soft: str | None = None
     for concept, tier in ALONE.items():
         for hit in by.get(concept, ()):
-            rule = f"{locale}: {concept} '{hit.item}'"
             doubt = _doubt((hit,), short)
             if tier == CONFIDENT and not doubt:
-                confident.append((rule, (hit,)))
-            else:
-                soft = soft or rule + doubt
+                confident.append((f"{locale}: {concept} '{hit.item}'", (hit,)))
+            elif soft is None:
+                soft = f"{locale}: {concept} '{hit.item}'{doubt}"
     for combination in CONFIDENT_RULES:
         if confident and not every:
             break
         parts = _meet(by, combination)
-        if parts and not _doubt(parts, short):
+        if parts is None:
+            continue
+        doubt = _doubt(parts, short)
+        if not doubt:
             confident.append((_name(locale, parts), parts))
-        elif parts:
-            soft = soft or _name(locale, parts) + _doubt(parts, short)
+        elif soft is None:
+            soft = _name(locale, parts) + doubt
     if not confident and short:
         for hit in by.get("harm", ()):
             if len(hit.item.replace(" ", "")) < (2 if hit.unit == "char" else 4):
@@ -1174,27 +1191,31 @@ def _spelling_pairs(items: list[str]) -> dict[str, str]:
     return pairs  # type: ignore[return-value]
 
 
-def _walk(starts: Iterable[dict | None], keys: Sequence[str]) -> Iterator[tuple[int, int, list]]:
+def _walk(starts: Iterable[Node | None], keys: Sequence[str]) -> Iterator[tuple[int, int, list[Owner]]]:
     """Every item of a word trie in ``keys``: (its first position, its end, its owners), from each position's node
     (None: no item begins there)."""
     for n, node in enumerate(starts):
         end = n + 1
         while node is not None:
-            if (owners := node.get(None)) is not None:
-                yield n, end, owners
-            node = node.get(keys[end]) if end < len(keys) else None
+            if node.owners is not None:
+                yield n, end, node.owners
+            node = node.next.get(keys[end]) if end < len(keys) else None
             end += 1
 
 
-def _word_trie(items: dict[tuple[str, ...], list]) -> dict:
-    """Items keyed by their words as a trie of words; each item's owners under the key None at its end."""
-    trie: dict = {}
+def _word_trie(items: dict[tuple[str, ...], list[Owner]]) -> dict[str, Node]:
+    """Items keyed by their words as a trie of words: the node of each first word; each item's owners at its
+    end, each once (an item may come from several texted forms)."""
+    root = Node()
     for key, owners in items.items():
-        node = trie
+        node = root
         for word in key:
-            node = node.setdefault(word, {})
-        node[None] = owners
-    return trie
+            child = node.next.get(word)
+            if child is None:
+                child = node.next[word] = Node()
+            node = child
+        node.owners = list(dict.fromkeys(owners))
+    return root.next
 
 
 def _variants(item: str, spellings) -> list[str]:
