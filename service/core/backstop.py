@@ -90,9 +90,9 @@ class Backstop:
     bias: float
     threshold: float
     _by_kind: tuple[dict[str, float], ...] = field(init=False, repr=False)
-    # Each word as written: as read, its weight, stem and stem's weight, as words come: most words repeat from
-    # message to message, and a small table at hand is read faster than the large ones (the check waits on
-    # memory, not on arithmetic).
+    # By each word as written: the word as the model reads it, its weight, its stem and the stem's weight, kept as
+    # words come: most words repeat from message to message, and a small table at hand is read faster than the
+    # large ones (the check waits on memory, not on arithmetic).
     _memo: dict[str, tuple[str, float, str, float]] = field(init=False, repr=False)
 
     def __post_init__(self, weights: dict[str, float]) -> None:
