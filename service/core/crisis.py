@@ -977,7 +977,8 @@ SOFT_RULES: tuple[tuple, ...] = (
 )
 SHORT_MESSAGE = 3  # a message of this few words that is a harm word ("suicide", "s u i c i d e") is confident
 FRAGMENT = 5  # in a message of this few words, a quantity of a means is a dose taken: "all the lithium. sorry"
-FRAGMENT_SOFT_RULES: tuple[tuple, ...] = (*SOFT_RULES, ("quantity", ("means", "after")))
+# and a means made ready is one being prepared: "rope's ready", "got the pills ready"
+FRAGMENT_SOFT_RULES: tuple[tuple, ...] = (*SOFT_RULES, ("quantity", ("means", "after")), ("means", ("prepared", "any")))
 FRAGMENT_ANCHORS = ANCHORS | {"quantity"}
 
 
