@@ -589,7 +589,7 @@ def test_the_set_is_large_enough_and_a_third_is_frozen():
 # have 14 to 17 frozen crisis texts, so one text is 6 or 7 points; until the thirty-fifth session the floor was 0.95
 # (no miss) for most, but each retraining of the backstop moves a text or two across its threshold (French lost one
 # and Haitian Creole kept its; retrained on eight more sets, the other way round), so a per-language floor of no
-# miss tested luck, not regressions. English, with 35, is at 91.4%.
+# miss tested luck, not regressions. English, with 35, is at 97.1% (34 of 35) since the forty-eighth session.
 LANGUAGE_FLOOR = 0.9
 FLOOR = 0.97
 
