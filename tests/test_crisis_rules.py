@@ -366,6 +366,18 @@ def test_phrases_in_words_run_together_are_the_weaker_tier(library, text):
     assert "inside a longer word" in signal.rule
 
 
+def test_a_means_made_ready_with_no_i_is_the_weaker_tier_in_a_few_words_only(library):
+    """ "Rope's ready" names no one; in a message of a few words a means made ready is one being prepared, the weaker
+    tier. In a longer message, with no "I", it is a question as often as not ("o psiquiatra quer juntar mirtazapina
+    com venlafaxina": to combine, not to gather), and the rule stays quiet. The rules alone: not the backstop."""
+    detect = library.crisis_matcher.detect
+    for text in ("Rope's ready", "got the pills ready", "gun's loaded"):
+        signal = detect(text)
+        assert signal is not None and signal.tier == SOFT and "prepared" in signal.rule, (text, signal)
+    for text in ("o psiquiatra quer juntar mirtazapina com venlafaxina, isso e normal?", "skipping rope"):
+        assert detect(text) is None, text
+
+
 def test_a_long_word_that_is_no_phrase_run_together_is_left_alone(library):
     for text in ("goodmorningeveryone, how are you", "thankyousomuchforthelithiuminfo", "antidepressants"):
         assert library.crisis_signal(text) is None, text
