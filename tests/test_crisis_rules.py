@@ -715,7 +715,7 @@ def test_the_backstop_scores_a_message_by_the_weights_of_its_features(library):
 )
 def test_a_number_of_pills_counts_in_arabic_as_in_words(library, text, tier):
     # The rules alone: what they count as pills. (The backstop behind them may still flag a text of four words or
-    # more as the weaker tier: the one of round 81 puts "خدت زولوفت 10 ايام" at 0.52, over its threshold of 0.506.)
+    # more as the weaker tier: the one of round 81 put "خدت زولوفت 10 ايام" at 0.52, over its threshold of 0.506.)
     signal = library.crisis_matcher.detect(text)
     assert (signal and signal.tier) == tier, (text, signal)
 
